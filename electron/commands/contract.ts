@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import { importContract } from './import.contract';
+import { registerContract } from './register.contract';
+import type { CommandSpec } from './spec';
+
+/** Every command the UI can invoke. Import only types from here in the renderer. */
+export const contract = { ...registerContract, ...importContract };
+
+export type Contract = typeof contract;
+export type CommandName = keyof Contract;
+export type InputOf<N extends CommandName> = z.input<Contract[N]['input']>;
+export type OutputOf<N extends CommandName> = Contract[N] extends CommandSpec<z.ZodType, infer O> ? O : never;
+export type { InvokeResult, CommandErrorShape, UiLanguage } from './spec';
+export type * from './register.contract';
+export type * from './import.contract';

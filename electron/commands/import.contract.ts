@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { command } from './spec';
+
+/** Target fields a CSV column can be mapped to. */
+export const IMPORT_FIELDS = [
+  'firstName', 'lastName', 'fullName', 'email', 'email2', 'phone', 'organisation', 'organisationKind',
+  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** Column index (0-based) per target field; unmapped fields are absent. */
+const mapping = z.partialRecord(z.enum(IMPORT_FIELDS), z.number().int().min(0).max(500));
+const importRef = z.object({ importId: z.string().min(8).max(64) });
+const options = importRef.extend({ mapping, duplicates: z.enum(['merge', 'skip']).default('skip') });
+
+export interface ImportPreview {
+  importId: string;
+  fileName: string;
+  encoding: 'utf-8' | 'windows-1252';
+  delimiter: ',' | ';' | '\t';
+  headers: string[];
+  sampleRows: string[][];
+  rowCount: number;
+  suggestedMapping: Partial<Record<ImportField, number>>;
+  /** Recognised header layout, e.g. 'outlook' */
+  layout: 'outlook' | 'schakel' | 'generic';
+}
+
+export interface ImportRowProblem {
+  line: number;
+  reasons: string[];
+}
+
+export interface ImportReport {
+  importId: string;
+  total: number;
+  valid: number;
+  toCreate: number;
+  duplicates: { line: number; email: string; existingPersonId: number | null; inFile: boolean }[];
+  invalid: ImportRowProblem[];
+  newOrganisations: string[];
+}
+
+export interface ImportResult {
+  created: number;
+  merged: number;
+  skipped: number;
+  invalid: number;
+  organisationsCreated: number;
+}
+
+export interface ImportProgress {
+  phase: 'parsed' | 'validating' | 'writing' | 'done' | 'failed';
+  done: number;
+  total: number;
+}
+
+export const importContract = {
+  'import.preview': command(
+    z.object({
+      fileName: z.string().max(300),
+      contentBase64: z.string().max(64 * 1024 * 1024),
+    }),
+  ).returns<ImportPreview>(),
+  'import.validate': command(options).returns<ImportReport>(),
+  'import.commit': command(options).returns<ImportResult>(),
+  'import.progress': command(importRef).returns<ImportProgress>(),
+  'import.discard': command(importRef).returns<{ ok: true }>(),
+};

@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import {
+  DOMAINS, INTERACTION_KINDS, LANGUAGES, ORGANISATION_KINDS, PILOT_ROLES,
+  type Domain, type InteractionKind, type Language, type OrganisationKind, type PilotRole,
+} from '../../db/schema';
+import { command } from './spec';
+
+const id = z.number().int().positive();
+const optionalText = (max = 2000) =>
+  z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+const score = z.number().int().min(1).max(5).nullish().transform((v) => v ?? null);
+const httpsOrHttpUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((v) => v === '' || /^https?:\/\/[^\s]+\.[^\s]+$/i.test(v), { message: 'URL moet beginnen met https://' })
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+export const personFilters = z.object({
+  query: z.string().max(200).default(''),
+  organisationKind: z.enum(ORGANISATION_KINDS).nullish(),
+  organisationId: id.nullish(),
+  pilotId: id.nullish(),
+  tag: z.string().max(100).nullish(),
+  region: z.string().max(100).nullish(),
+  language: z.enum(LANGUAGES).nullish(),
+});
+export type PersonFilters = z.input<typeof personFilters>;
+
+export const organisationInput = z.object({
+  id: id.optional(),
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(ORGANISATION_KINDS),
+  domain: z.enum(DOMAINS),
+  region: optionalText(100),
+  municipality: optionalText(100),
+  website: httpsOrHttpUrl,
+  notes: optionalText(10000),
+});
+
+export const personInput = z.object({
+  id: id.optional(),
+  firstName: z.string().trim().max(100).default(''),
+  lastName: z.string().trim().max(100).default(''),
+  emails: z
+    .array(z.object({ email: z.string().trim().max(254), primary: z.boolean().default(false) }))
+    .max(10)
+    .default([]),
+  phone: optionalText(40),
+  organisationId: id.nullish().transform((v) => v ?? null),
+  jobTitle: optionalText(200),
+  language: z.enum(LANGUAGES).default('nl'),
+  tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+  notes: optionalText(10000),
+  owner: optionalText(100),
+  power: score,
+  interest: score,
+});
+
+export const pilotInput = z.object({
+  id,
+  name: z.string().trim().min(1).max(200),
+  nameEn: optionalText(200),
+  region: z.string().trim().min(1).max(100),
+  municipalities: z.string().trim().max(500).default(''),
+  phase: optionalText(200),
+  aim: optionalText(5000),
+  results: optionalText(5000),
+  nextSteps: optionalText(5000),
+  contactName: optionalText(200),
+});
+
+export const interactionInput = z.object({
+  kind: z.enum(INTERACTION_KINDS),
+  occurredOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  summary: z.string().trim().min(1).max(5000),
+  personIds: z.array(id).max(500).default([]),
+  organisationIds: z.array(id).max(500).default([]),
+  pilotIds: z.array(id).max(20).default([]),
+});
+
+export interface OrganisationSummary {
+  id: number;
+  name: string;
+  kind: OrganisationKind;
+  domain: Domain;
+  region: string | null;
+  municipality: string | null;
+  peopleCount: number;
+}
+
+export interface OrganisationDetail extends OrganisationSummary {
+  website: string | null;
+  notes: string | null;
+  people: PersonRow[];
+  pilots: { id: number; name: string }[];
+  interactions: InteractionEntry[];
+}
+
+export interface PersonRow {
+  id: number;
+  name: string;
+  email: string | null;
+  organisationId: number | null;
+  organisationName: string | null;
+  jobTitle: string | null;
+  language: Language;
+}
+
+export interface PersonDetail {
+  id: number;
+  firstName: string;
+  lastName: string;
+  name: string;
+  emails: { email: string; primary: boolean }[];
+  phone: string | null;
+  organisationId: number | null;
+  organisationName: string | null;
+  jobTitle: string | null;
+  language: Language;
+  tags: string[];
+  notes: string | null;
+  owner: string | null;
+  power: number | null;
+  interest: number | null;
+  isDemo: boolean;
+  pilots: { pilotId: number; name: string; role: PilotRole }[];
+  interactions: InteractionEntry[];
+  updatedAt: string;
+}
+
+export interface InteractionEntry {
+  id: number;
+  kind: InteractionKind;
+  occurredOn: string;
+  summary: string;
+  people: { id: number; name: string }[];
+  organisations: { id: number; name: string }[];
+  pilots: { id: number; name: string }[];
+}
+
+export interface PilotSummary {
+  id: number;
+  slug: string;
+  name: string;
+  nameEn: string | null;
+  region: string;
+  municipalities: string;
+  phase: string | null;
+  contactName: string | null;
+  peopleCount: number;
+}
+
+export interface PilotDetail extends PilotSummary {
+  aim: string | null;
+  results: string | null;
+  nextSteps: string | null;
+  organisations: OrganisationSummary[];
+  people: (PersonRow & { role: PilotRole })[];
+  interactions: InteractionEntry[];
+}
+
+export interface MapPoint {
+  id: number;
+  name: string;
+  organisationName: string | null;
+  power: number;
+  interest: number;
+}
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  databaseFile: string;
+  counts: { people: number; organisations: number; pilots: number; interactions: number };
+  hasDemo: boolean;
+  language: 'nl' | 'en';
+}
+
+export const registerContract = {
+  'app.info': command(z.object({})).returns<AppInfo>(),
+  'app.loadDemo': command(z.object({})).returns<{ added: number }>(),
+  'settings.setLanguage': command(z.object({ language: z.enum(LANGUAGES) })).returns<{ language: Language }>(),
+
+  'organisations.list': command(
+    z.object({
+      query: z.string().max(200).default(''),
+      kind: z.enum(ORGANISATION_KINDS).nullish(),
+      domain: z.enum(DOMAINS).nullish(),
+    }),
+  ).returns<OrganisationSummary[]>(),
+  'organisations.get': command(z.object({ id })).returns<OrganisationDetail>(),
+  'organisations.save': command(organisationInput).returns<{ id: number }>(),
+  'organisations.delete': command(z.object({ id })).returns<{ deleted: true }>(),
+
+  'people.search': command(
+    personFilters.extend({
+      sort: z.enum(['name', 'organisation', 'updated']).default('name'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+  ).returns<{ total: number; rows: PersonRow[] }>(),
+  'people.get': command(z.object({ id })).returns<PersonDetail>(),
+  'people.save': command(personInput).returns<{ id: number }>(),
+  'people.delete': command(z.object({ id })).returns<{ deleted: true }>(),
+  'people.facets': command(z.object({})).returns<{ tags: string[]; regions: string[]; owners: string[] }>(),
+  'people.exportCsv': command(personFilters).returns<{ fileName: string; csv: string; count: number }>(),
+
+  'pilots.list': command(z.object({})).returns<PilotSummary[]>(),
+  'pilots.get': command(z.object({ id })).returns<PilotDetail>(),
+  'pilots.save': command(pilotInput).returns<{ id: number }>(),
+  'pilots.setRole': command(
+    z.object({ pilotId: id, personId: id, role: z.enum(PILOT_ROLES).nullable() }),
+  ).returns<{ ok: true }>(),
+
+  'themeSessions.list': command(z.object({})).returns<{ id: number; name: string; nameEn: string; description: string | null }[]>(),
+
+  'interactions.create': command(interactionInput).returns<{ id: number }>(),
+  'interactions.delete': command(z.object({ id })).returns<{ deleted: true }>(),
+
+  'map.people': command(
+    z.object({ pilotId: id.nullish(), organisationKind: z.enum(ORGANISATION_KINDS).nullish() }),
+  ).returns<MapPoint[]>(),
+};

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { seedDemo } from '../../db/seed';
+import { deleteInteraction, createInteraction } from '../../db/services/interactions';
+import { deleteOrganisation, getOrganisation, listOrganisations, saveOrganisation } from '../../db/services/organisations';
+import { deletePerson, exportPeopleCsv, getPerson, peopleFacets, savePerson, searchPeople } from '../../db/services/people';
+import { getPilot, listPilots, mapPeople, savePilot, setPilotRole } from '../../db/services/pilots';
+import type { registerContract } from '../commands/register.contract';
+import type { Handlers } from '../commands/registry';
+import { DATABASE_FILE } from '../../db/connection';
+
+const VERSION = '0.1.0';
+
+export const registerHandlers: Handlers<typeof registerContract> = {
+  'app.info': async ({ db, dataDir }) => {
+    const count = (table: 'people' | 'organisations' | 'pilots' | 'interactions') =>
+      db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n));
+    const [people, organisations, pilots, interactions, demo, lang] = await Promise.all([
+      count('people'), count('organisations'), count('pilots'), count('interactions'),
+      db.selectFrom('settings').select('value').where('key', '=', 'seed.demo').executeTakeFirst(),
+      db.selectFrom('settings').select('value').where('key', '=', 'ui.language').executeTakeFirst(),
+    ]);
+    return {
+      version: VERSION,
+      dataDir,
+      databaseFile: path.join(dataDir, DATABASE_FILE),
+      counts: { people, organisations, pilots, interactions },
+      hasDemo: Boolean(demo),
+      language: lang?.value === 'en' ? 'en' : 'nl',
+    };
+  },
+  'app.loadDemo': async ({ db }) => ({ added: await seedDemo(db) }),
+  'settings.setLanguage': async ({ db }, { language }) => {
+    await db.insertInto('settings').values({ key: 'ui.language', value: language })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: language })).execute();
+    return { language };
+  },
+
+  'organisations.list': ({ db }, input) => listOrganisations(db, input),
+  'organisations.get': ({ db }, { id }) => getOrganisation(db, id),
+  'organisations.save': async ({ db, now }, input) => ({ id: await saveOrganisation(db, input, now()) }),
+  'organisations.delete': async ({ db }, { id }) => {
+    await deleteOrganisation(db, id);
+    return { deleted: true };
+  },
+
+  'people.search': ({ db }, input) => searchPeople(db, input),
+  'people.get': ({ db }, { id }) => getPerson(db, id),
+  'people.save': async ({ db, now }, input) => ({ id: await savePerson(db, input, now()) }),
+  'people.delete': async ({ db }, { id }) => {
+    await deletePerson(db, id);
+    return { deleted: true };
+  },
+  'people.facets': ({ db }) => peopleFacets(db),
+  'people.exportCsv': async ({ db, now }, input) => {
+    const { csv, count } = await exportPeopleCsv(db, input);
+    return { csv, count, fileName: `schakel-mensen-${now().toISOString().slice(0, 10)}.csv` };
+  },
+
+  'pilots.list': ({ db }) => listPilots(db),
+  'pilots.get': ({ db }, { id }) => getPilot(db, id),
+  'pilots.save': async ({ db, now }, input) => ({ id: await savePilot(db, input, now()) }),
+  'pilots.setRole': async ({ db }, { pilotId, personId, role }) => {
+    await setPilotRole(db, pilotId, personId, role);
+    return { ok: true };
+  },
+
+  'themeSessions.list': async ({ db }) => {
+    const rows = await db.selectFrom('theme_sessions').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, nameEn: r.name_en, description: r.description }));
+  },
+
+  'interactions.create': async ({ db }, input) => ({ id: await createInteraction(db, input) }),
+  'interactions.delete': async ({ db }, { id }) => {
+    await deleteInteraction(db, id);
+    return { deleted: true };
+  },
+
+  'map.people': ({ db }, input) => mapPeople(db, input),
+};
