@@ -1,0 +1,11 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import type { InvokeResult, UiLanguage } from './commands/spec';
+
+const api = {
+  invoke: (name: string, input: unknown, lang: UiLanguage): Promise<InvokeResult> =>
+    ipcRenderer.invoke('schakel:invoke', name, input, lang),
+};
+
+contextBridge.exposeInMainWorld('schakel', api);
+
+export type SchakelBridge = typeof api;

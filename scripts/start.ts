@@ -1,0 +1,57 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeOnSignals, LaunchError, runBrowserMode } from '../electron/browser-mode';
+import { buildElectronBundle, findElectronBinary, runElectronApp } from '../electron/launch';
+import { defaultDataDir, hasDisplay, parseLaunchArgs, type LaunchArgs } from '../electron/security';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<number | null> {
+  let args: LaunchArgs;
+  try {
+    args = parseLaunchArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+
+  if (!args.forceBrowser) {
+    if (!hasDisplay(process.platform, process.env)) {
+      console.log('Er is geen beeldscherm gevonden voor een venster; Schakel start in de browser.');
+    } else {
+      const binary = await findElectronBinary();
+      if (binary) {
+        if (!buildElectronBundle(projectRoot)) {
+          console.error('Het bouwen van de desktop-app is mislukt; start Schakel met --browser om de browser te gebruiken.');
+          return 1;
+        }
+        return runElectronApp({ binary, projectRoot, argv: process.argv.slice(2) });
+      }
+      console.log('Electron is op deze computer niet beschikbaar; Schakel start in de browser.');
+    }
+  }
+
+  const dataDir = path.resolve(args.dataDir ?? defaultDataDir(process.platform, process.env, os.homedir()));
+  const handle = await runBrowserMode({
+    dataDir,
+    demo: args.demo,
+    port: args.port,
+    staticDir: path.join(projectRoot, 'dist', 'renderer'),
+    open: args.open,
+  });
+  closeOnSignals(handle.close);
+  console.log(`Schakel: ${handle.url}`);
+  return null;
+}
+
+main().then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof LaunchError) console.error(error.message);
+    else console.error('Schakel kon niet starten:', error);
+    process.exit(1);
+  },
+);
