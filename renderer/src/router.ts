@@ -4,12 +4,18 @@ import { useEffect, useState } from 'react';
 export interface Route {
   path: string;
   parts: string[];
+  query: URLSearchParams;
 }
 
 function current(): Route {
   const raw = window.location.hash.replace(/^#/, '') || '/';
-  const path = raw.split('?')[0] || '/';
-  return { path, parts: path.split('/').filter(Boolean).map((p) => decodeURIComponent(p)) };
+  const [pathPart, queryPart] = raw.split('?');
+  const path = pathPart || '/';
+  return {
+    path,
+    parts: path.split('/').filter(Boolean).map((p) => decodeURIComponent(p)),
+    query: new URLSearchParams(queryPart ?? ''),
+  };
 }
 
 export function useRoute(): Route {

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { href } from '../router';
 
@@ -78,12 +78,21 @@ export function Section({ title, actions, children, id }: { title: string; actio
   );
 }
 
-/** A label/value list for detail pages; empty values show a dash. */
-export function Facts({ items }: { items: { label: string; value: ReactNode }[] }) {
+export function SearchIcon() {
   return (
-    <dl className="facts">
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" focusable="false" aria-hidden="true">
+      <circle cx="10.5" cy="10.5" r="6.5" />
+      <path d="m15.5 15.5 5 5" />
+    </svg>
+  );
+}
+
+/** A label/value list for detail pages; empty values show a dash. */
+export function Facts({ items, stacked }: { items: { label: string; value: ReactNode; wide?: boolean }[]; stacked?: boolean }) {
+  return (
+    <dl className={stacked ? 'facts facts-stacked' : 'facts'}>
       {items.map((item) => (
-        <div key={item.label} className="fact">
+        <div key={item.label} className={item.wide ? 'fact fact-wide' : 'fact'}>
           <dt>{item.label}</dt>
           <dd>{item.value === null || item.value === undefined || item.value === '' ? <span className="muted">—</span> : item.value}</dd>
         </div>
@@ -154,4 +163,22 @@ export function Chip({ children, onRemove, removeLabel }: { children: ReactNode;
       ) : null}
     </span>
   );
+}
+
+/**
+ * After a failed save: move the cursor to the first field marked invalid (which scrolls it into
+ * view), or else bring the message at the top into view. Call the returned function together with
+ * the state updates that mark the fields; the focus happens once they are on screen.
+ */
+export function useProblemFocus(formId: string): () => void {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (tick === 0) return;
+    const form = document.getElementById(formId);
+    if (!form) return;
+    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+    else form.querySelector('[role="alert"]')?.scrollIntoView({ block: 'center' });
+  }, [tick, formId]);
+  return useCallback(() => setTick((n) => n + 1), []);
 }

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { serveBrowserMode, type BrowserServer } from '../../electron/server/http';
+import { createTestCore, type TestCore } from './core';
+
+/** Built renderer; `npm test` builds it first (`npm run build:renderer`). */
+export const STATIC_DIR = path.resolve('dist/renderer');
+export const SCREENSHOT_DIR = path.resolve('tests/screenshots');
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build:renderer` (npm test does this) before the browser tests.');
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface AppSession {
+  core: TestCore;
+  server: BrowserServer;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and failed requests seen by the page. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** One test's own world: a fresh data folder, a browser-mode server on it, and a page opened with the token. */
+export async function openApp(browser: Browser, options: { demo?: boolean; viewport?: { width: number; height: number } } = {}): Promise<AppSession> {
+  const core = await createTestCore({ demo: options.demo });
+  const server = await serveBrowserMode({ registry: core.registry, staticDir: STATIC_DIR });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1366, height: 860 },
+    locale: 'nl-NL',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  await page.goto(server.url);
+  await page.getByRole('navigation').waitFor();
+  return {
+    core,
+    server,
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close();
+      await server.close();
+      await core.dispose();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // Let toasts and transitions settle so the picture shows the screen, not the animation.
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
