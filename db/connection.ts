@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import { migrationProvider } from './migrations/index';
 import type { Database } from './schema';
 
@@ -26,7 +26,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new RollbackSafeSqliteDialect(sqlite) });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db);
@@ -42,6 +42,25 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite rolls a transaction back by itself on some errors (disk full, I/O error). Kysely then
+ * sends ROLLBACK anyway, which fails with "no transaction is active" and hides the real error.
+ */
+class RollbackSafeSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const sqlite = this.sqlite;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: sqlite });
+  }
 }
 
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<string[]> {

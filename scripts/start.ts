@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatStorageError, StorageError } from '../db/storage';
+import { recoverFromBackup } from '../electron/backup-service';
 import { closeOnSignals, LaunchError, runBrowserMode } from '../electron/browser-mode';
 import { buildElectronBundle, findElectronBinary, runElectronApp } from '../electron/launch';
 import { defaultDataDir, hasDisplay, parseLaunchArgs, type LaunchArgs } from '../electron/security';
@@ -33,13 +35,26 @@ async function main(): Promise<number | null> {
   }
 
   const dataDir = path.resolve(args.dataDir ?? defaultDataDir(process.platform, process.env, os.homedir()));
-  const handle = await runBrowserMode({
-    dataDir,
-    demo: args.demo,
-    port: args.port,
-    staticDir: path.join(projectRoot, 'dist', 'renderer'),
-    open: args.open,
-  });
+  const start = () =>
+    runBrowserMode({ dataDir, demo: args.demo, port: args.port, staticDir: path.join(projectRoot, 'dist', 'renderer'), open: args.open });
+  let handle: Awaited<ReturnType<typeof start>>;
+  try {
+    handle = await start();
+  } catch (error) {
+    const message = formatStorageError(error);
+    if (!message) throw error;
+    const backup = error instanceof StorageError && error.code === 'database_damaged' ? error.details.newestGoodBackup : null;
+    if (!backup || !process.argv.includes('--restore-backup')) {
+      console.error(message);
+      if (backup) {
+        console.error('\nStart Schakel opnieuw met --restore-backup om die reservekopie terug te zetten; het beschadigde bestand blijft bewaard.');
+      }
+      return 1;
+    }
+    const { damagedFile } = await recoverFromBackup(dataDir, backup);
+    console.log(`Reservekopie teruggezet: ${backup}${damagedFile ? ` (beschadigd bestand bewaard als ${damagedFile})` : ''}.`);
+    handle = await start();
+  }
   closeOnSignals(handle.close);
   console.log(`Schakel: ${handle.url}`);
   return null;
