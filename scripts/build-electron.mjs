@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,7 +23,7 @@ try {
       entryPoints: [path.join(root, 'electron', 'main.ts')],
       outfile: path.join(outdir, 'main.cjs'),
       target: 'node22',
-      external: ['electron', 'better-sqlite3'],
+      packages: 'external',
     }),
     build({
       ...common,
@@ -32,6 +33,10 @@ try {
       external: ['electron'],
     }),
   ]);
+  cpSync(path.join(root, 'templates'), path.join(outdir, 'templates'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.ts'),
+  });
 } catch {
   process.exitCode = 1;
 }

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { ORGANISATION_KINDS, type Language } from '../../db/schema';
+import { BLOCK_TYPES, EDITION_STATUSES, type Bilingual, type Block, type EditionContent, type EditionStatus } from '../../db/services/newsletter-model';
+import { command } from './spec';
+
+export {
+  BLOCK_TYPES, EDITION_STATUSES, MERGE_FIELD_INFO, LABELS as NEWSLETTER_LABELS,
+} from '../../db/services/newsletter-model';
+export type {
+  Audience, Bilingual, Block, BlockType, ContactBlock, DividerBlock, EditionContent, EditionStatus, EventBlock, ImageBlock, IntroBlock,
+  MergeField, PilotBlock, ProgrammeItem, PublicationBlock, ThemeSessionItem,
+} from '../../db/services/newsletter-model';
+
+const id = z.number().int().positive();
+const language = z.enum(['nl', 'en']);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const text = (max: number) => z.string().max(max).default('');
+const bilingual = (max = 500) => z.object({ nl: text(max), en: text(max) }).default({ nl: '', en: '' });
+const blockId = z.string().min(1).max(64);
+/** Checked against the link policy (https: and mailto: only) when saved. */
+const url = z.string().trim().max(2000).default('');
+
+const intro = z.object({ id: blockId, type: z.literal('intro'), text: bilingual(20000) });
+const pilot = z.object({
+  id: blockId, type: z.literal('pilot'), pilotId: id.nullable().default(null),
+  name: bilingual(200), phase: bilingual(300), results: bilingual(10000), nextSteps: bilingual(10000), contactName: text(200),
+});
+const event = z.object({
+  id: blockId, type: z.literal('event'), title: bilingual(300), date: z.union([date, z.literal('')]).default(''),
+  place: bilingual(300), description: bilingual(10000),
+  programme: z.array(z.object({
+    id: blockId, time: z.string().trim().regex(/^(\d{1,2}[:.]\d{2}(\s*[-–]\s*\d{1,2}[:.]\d{2})?)?$/).default(''), title: bilingual(300),
+  })).max(40).default([]),
+  sessions: z.array(z.object({ id: blockId, name: bilingual(200), description: bilingual(1000) })).max(12).default([]),
+  url, linkLabel: bilingual(100),
+});
+const publication = z.object({ id: blockId, type: z.literal('publication'), title: bilingual(300), summary: bilingual(10000), url });
+const contact = z.object({
+  id: blockId, type: z.literal('contact'), personId: id.nullable().default(null), name: text(200), role: bilingual(200),
+  organisation: text(200), email: z.string().trim().max(254).default(''), text: bilingual(5000), buttonLabel: bilingual(100),
+});
+const image = z.object({ id: blockId, type: z.literal('image'), url, alt: bilingual(500), caption: bilingual(1000), link: url });
+const divider = z.object({ id: blockId, type: z.literal('divider') });
+
+export const blockSchema = z.discriminatedUnion('type', [intro, pilot, event, publication, contact, image, divider]);
+
+export const audienceSchema = z.object({
+  listIds: z.array(id).max(50).default([]),
+  organisationKinds: z.array(z.enum(ORGANISATION_KINDS)).max(20).default([]),
+  pilotIds: z.array(id).max(20).default([]),
+  regions: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+});
+
+export const editionContentSchema = z.object({
+  number: z.number().int().min(1).max(1_000_000),
+  date,
+  title: bilingual(200),
+  subject: bilingual(200),
+  preheader: bilingual(300),
+  audience: audienceSchema.default({ listIds: [], organisationKinds: [], pilotIds: [], regions: [], tags: [] }),
+  blocks: z.array(blockSchema).max(60).default([]),
+});
+export type EditionContentInput = z.input<typeof editionContentSchema>;
+
+export const newsletterSettingsSchema = z.object({
+  senderName: z.string().trim().max(200).default(''),
+  senderEmail: z.string().trim().max(254).default(''),
+  postalAddress: z.string().trim().max(500).default(''),
+  privacyUrl: z.string().trim().max(2000).default(''),
+  unsubscribeAddress: z.string().trim().max(254).default(''),
+});
+
+export interface NewsletterSettingsView {
+  senderName: string;
+  senderEmail: string;
+  postalAddress: string;
+  privacyUrl: string;
+  unsubscribeAddress: string;
+  /** Settings the footer or the unsubscribe link still needs. */
+  missing: ('senderName' | 'senderEmail' | 'postalAddress' | 'privacyUrl' | 'unsubscribeAddress')[];
+}
+
+export interface EditionSummary {
+  id: number;
+  number: number;
+  date: string;
+  title: Bilingual;
+  status: EditionStatus;
+  blockCount: number;
+  listIds: number[];
+  updatedAt: string;
+  readyAt: string | null;
+  sentAt: string | null;
+  archivedAt: string | null;
+}
+
+export interface EditionDetail extends EditionSummary {
+  revision: number;
+  content: EditionContent;
+  /** Sent editions can no longer change. */
+  frozen: boolean;
+  createdAt: string;
+  /** Languages with a kept final rendering (sent editions). */
+  archiveLanguages: Language[];
+}
+
+export interface EditionSaved {
+  revision: number;
+  status: EditionStatus;
+  updatedAt: string;
+}
+
+export interface AudienceSummary {
+  total: number;
+  byLanguage: Record<Language, number>;
+  byList: { listId: number; name: string; count: number }[];
+}
+
+export interface RecipientRow {
+  personId: number;
+  name: string;
+  email: string;
+  language: Language;
+  organisationName: string | null;
+  listId: number;
+  listName: string;
+}
+
+export interface PreviewResult {
+  language: Language;
+  mode: 'mail' | 'web';
+  subject: string;
+  preheader: string;
+  /** A complete HTML document; show it in a sandboxed frame without scripts. */
+  html: string;
+  text: string;
+  /** Bytes of this HTML (Gmail clips above about 100 kB). */
+  bytes: number;
+  compileMs: number;
+  /** The compiled edition came from the cache. */
+  cached: boolean;
+  recipient: { personId: number; name: string; language: Language; inAudience: boolean } | null;
+}
+
+export type ChecklistCheck =
+  | 'audience' | 'footer' | 'unsubscribe' | 'subject' | 'preheader' | 'empty_blocks' | 'links' | 'images' | 'contacts'
+  | 'merge_fields' | 'english' | 'size' | 'privacy';
+
+export interface ChecklistItem {
+  check: ChecklistCheck;
+  severity: 'ok' | 'warning' | 'error';
+  message: Bilingual;
+  /** Where to go in the editor: a path in the edition content, e.g. blocks.2.text.en */
+  path: string | null;
+  blockIndex: number | null;
+}
+
+export interface ChecklistResult {
+  /** No errors: the edition may be marked ready (warnings need to be accepted). */
+  ok: boolean;
+  errors: number;
+  warnings: number;
+  items: ChecklistItem[];
+  recipients: { total: number; nl: number; en: number };
+  /** Bytes of the HTML per language. */
+  sizes: Record<Language, number>;
+}
+
+export interface TestSendResult {
+  files: string[];
+  folder: string;
+  message: Bilingual;
+}
+
+export interface ArchivedEdition {
+  editionId: number;
+  language: Language;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  createdAt: string;
+}
+
+const draftInput = {
+  editionId: id,
+  /** Unsaved content from the editor; without it the saved content is used. */
+  draft: editionContentSchema.nullish(),
+};
+
+export const newsletterContract = {
+  'newsletter.settings.get': command(z.object({})).returns<NewsletterSettingsView>(),
+  'newsletter.settings.save': command(newsletterSettingsSchema).returns<NewsletterSettingsView>(),
+
+  'newsletter.editions.list': command(z.object({ status: z.enum(EDITION_STATUSES).nullish() })).returns<EditionSummary[]>(),
+  'newsletter.editions.get': command(z.object({ id })).returns<EditionDetail>(),
+  /** A new draft: empty, or a copy of another edition's content with the next number and today's date. */
+  'newsletter.editions.create': command(z.object({ title: z.string().trim().max(200).optional(), copyFromId: id.optional() })).returns<EditionDetail>(),
+  /** Saves the whole content; revision must be the one last read. A ready edition goes back to draft. */
+  'newsletter.editions.save': command(z.object({ id, revision: z.number().int().positive(), content: editionContentSchema })).returns<EditionSaved>(),
+  'newsletter.editions.delete': command(z.object({ id })).returns<{ ok: true }>(),
+  /** draft ↔ ready (ready runs the checklist: errors refuse, warnings need acceptWarnings), any → archived. */
+  'newsletter.editions.setStatus': command(z.object({
+    id, status: z.enum(['draft', 'ready', 'archived']), acceptWarnings: z.boolean().default(false),
+  })).returns<EditionDetail>(),
+
+  /** A new block, pre-filled from the register (pilot, person) or with the programme day as model (event). Not saved. */
+  'newsletter.blocks.create': command(z.object({
+    type: z.enum(BLOCK_TYPES), pilotId: id.nullish(), personId: id.nullish(),
+  })).returns<Block>(),
+
+  'newsletter.audience.summary': command(z.object({ editionId: id.nullish(), audience: audienceSchema.nullish() })).returns<AudienceSummary>(),
+  /** Recipients of the audience, for "view as". */
+  'newsletter.audience.recipients': command(z.object({
+    editionId: id.nullish(), audience: audienceSchema.nullish(), query: z.string().max(200).default(''),
+    language: language.nullish(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50),
+  })).returns<{ total: number; rows: RecipientRow[] }>(),
+
+  /** Renders an edition (or unsaved draft content); with personId as that recipient: their language and merge values. */
+  'newsletter.preview': command(z.object({
+    ...draftInput, language: language.nullish(), personId: id.nullish(), mode: z.enum(['mail', 'web']).default('mail'),
+  })).returns<PreviewResult>(),
+  'newsletter.checklist': command(z.object(draftInput)).returns<ChecklistResult>(),
+  /** Writes one .eml per address and language into the data folder (test-sends); nothing is sent yet. */
+  'newsletter.testSend': command(z.object({
+    ...draftInput, addresses: z.array(z.string().trim().min(1).max(254)).min(1).max(10),
+    languages: z.array(language).min(1).max(2).default(['nl', 'en']), personId: id.nullish(),
+  })).returns<TestSendResult>(),
+
+  'newsletter.archive.get': command(z.object({ editionId: id, language })).returns<ArchivedEdition>(),
+  /** Writes the kept web version of a sent edition as one standalone HTML file (exports/ in the data folder). */
+  'newsletter.archive.export': command(z.object({ editionId: id, language })).returns<{ path: string; fileName: string; html: string }>(),
+};
