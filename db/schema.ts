@@ -1,4 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AvgRequestChannel, AvgRequestKind, AvgRequestStatus, ConsentEventType, EventSource, LawfulBasis, SubscriptionStatus, SuppressionReason,
+} from './services/consent-model';
 
 /** ISO-8601 UTC timestamp text, e.g. 2026-11-23T10:00:00.000Z */
 type Timestamp = string;
@@ -17,6 +20,20 @@ export const ORGANISATION_KINDS = [
   'overig',
 ] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+/** Dutch names of the kinds, as staff write them (CSV export and import). */
+export const ORGANISATION_KIND_NAMES: Record<OrganisationKind, string> = {
+  gemeente: 'Gemeente',
+  politie: 'Politie',
+  om: 'Openbaar Ministerie',
+  raad_kinderbescherming: 'Raad voor de Kinderbescherming',
+  jeugdbescherming: 'Jeugdbescherming',
+  halt: 'HALT',
+  school: 'School',
+  jeugdzorg: 'Jeugdzorg',
+  kennispartner: 'Kennispartner',
+  overig: 'Overig',
+};
 
 export const DOMAINS = ['sociaal_domein', 'strafrechtketen', 'onderwijs', 'zorg', 'overig'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -142,6 +159,132 @@ export interface SettingTable {
   value: string;
 }
 
+// --- Consent and AVG (migration 0002) ---
+export interface MailingListTable {
+  id: Generated<number>;
+  slug: string | null;
+  name: string;
+  language: Language;
+  lawful_basis: LawfulBasis;
+  double_opt_in: number;
+  archived: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PurposeVersionTable {
+  id: Generated<number>;
+  list_id: number;
+  version: number;
+  text: string;
+  created_at: CreatedAt;
+  created_by: string;
+}
+
+/** Append-only; erasure may only replace the personal fields by the tombstone (see trigger). */
+export interface ConsentEventTable {
+  id: Generated<number>;
+  type: ConsentEventType;
+  person_id: number | null;
+  list_id: number | null;
+  /** when it happened (consent given, request received), UTC */
+  occurred_at: Timestamp;
+  /** when it was written, UTC */
+  recorded_at: Timestamp;
+  actor: string;
+  source: EventSource;
+  purpose_version_id: number | null;
+  double_opt_in: ColumnType<number, number | undefined, never>;
+  reason: string | null;
+  note: string | null;
+  evidence_text: string | null;
+  evidence_file: string | null;
+  evidence_message_id: string | null;
+  email: string | null;
+  email_hmac: string | null;
+  batch_id: string | null;
+  request_id: number | null;
+  erased_at: string | null;
+  erasure_id: number | null;
+}
+
+/** Projection of consent_events, kept in the same transaction. */
+export interface SubscriptionTable {
+  person_id: number;
+  list_id: number;
+  status: SubscriptionStatus;
+  purpose_version_id: number | null;
+  last_event_id: number;
+  since: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SuppressionTable {
+  email_hmac: string;
+  reason: SuppressionReason;
+  since: Timestamp;
+  event_id: number;
+}
+
+export interface AvgRequestTable {
+  id: Generated<number>;
+  kind: AvgRequestKind;
+  person_id: number | null;
+  subject_name: string | null;
+  subject_email: string | null;
+  channel: AvgRequestChannel;
+  received_on: string;
+  deadline_on: string;
+  extended_to: string | null;
+  extension_reason: string | null;
+  status: AvgRequestStatus;
+  handled_by: string | null;
+  notes: string | null;
+  outcome: string | null;
+  closed_on: string | null;
+  erasure_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ErasureTable {
+  id: Generated<number>;
+  erased_at: Timestamp;
+  actor: string;
+  source: 'avg_request' | 'retention' | 'staff';
+  request_id: number | null;
+  /** JSON of anonymised counts */
+  counts: string;
+}
+
+// --- Newsletter editions (migration 0004) ---
+export interface EditionTable {
+  id: Generated<number>;
+  number: number;
+  edition_date: string;
+  status: ColumnType<'draft' | 'ready' | 'sent' | 'archived', 'draft' | 'ready' | 'sent' | 'archived' | undefined>;
+  /** JSON of EditionContent */
+  content: string;
+  revision: ColumnType<number, number | undefined, number>;
+  ready_at: string | null;
+  sent_at: string | null;
+  archived_at: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Immutable: the final rendering of a sent edition per language. */
+export interface EditionArchiveTable {
+  edition_id: number;
+  language: Language;
+  subject: string;
+  preheader: string;
+  web_html: string;
+  mail_html: string;
+  text: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   people: PersonTable;
@@ -156,6 +299,15 @@ export interface Database {
   interaction_organisations: InteractionOrganisationTable;
   interaction_pilots: InteractionPilotTable;
   settings: SettingTable;
+  mailing_lists: MailingListTable;
+  purpose_versions: PurposeVersionTable;
+  consent_events: ConsentEventTable;
+  subscriptions: SubscriptionTable;
+  suppressions: SuppressionTable;
+  avg_requests: AvgRequestTable;
+  erasures: ErasureTable;
+  editions: EditionTable;
+  edition_archives: EditionArchiveTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -169,3 +321,8 @@ export type Pilot = Selectable<PilotTable>;
 export type PilotUpdate = Updateable<PilotTable>;
 export type Interaction = Selectable<InteractionTable>;
 export type ThemeSession = Selectable<ThemeSessionTable>;
+export type MailingList = Selectable<MailingListTable>;
+export type ConsentEvent = Selectable<ConsentEventTable>;
+export type NewConsentEvent = Insertable<ConsentEventTable>;
+export type AvgRequest = Selectable<AvgRequestTable>;
+export type EditionRow = Selectable<EditionTable>;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inTransaction, type DbOrTx } from '../connection';
-import type { Language, OrganisationKind, PilotRole } from '../schema';
+import { ORGANISATION_KIND_NAMES, type Language, type OrganisationKind, type PilotRole } from '../schema';
 import { fold, isValidEmail, normaliseEmail } from '../text';
 import { CommandError, notFound } from '../../electron/commands/errors';
 import type { PersonDetail, PersonRow } from '../../electron/commands/register.contract';
@@ -91,10 +91,12 @@ export async function savePerson(db: DbOrTx, input: PersonInput, now: Date): Pro
         .executeTakeFirst();
       if (taken) {
         const who = fullName(taken.first_name, taken.last_name);
-        throw new CommandError('email_taken', {
+        const message = {
           nl: `Het adres ${taken.email} hoort al bij ${who}.`,
           en: `The address ${taken.email} already belongs to ${who}.`,
-        });
+        };
+        const index = input.emails.findIndex((e) => normaliseEmail(e.email) === normaliseEmail(taken.email));
+        throw new CommandError('email_taken', message, index >= 0 ? [{ path: `emails.${index}.email`, message }] : undefined);
       }
     }
     let organisationName: string | null = null;
@@ -194,24 +196,128 @@ function filteredPeople(db: DbOrTx, f: PersonFilter) {
 
 const primaryEmail = sql<string | null>`(SELECT email FROM person_emails pe WHERE pe.person_id = people.id AND pe.is_primary = 1)`;
 
+const likeTerm = (term: string) =>
+  sql<boolean>`people.search_text LIKE ${`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`;
+const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
+/** Up to this many matches, sorting them beats walking the name order. */
+const SPARSE = 4000;
+
+/** Indexes the people that the triggers of migration 0003 queued (saved, imported, renamed, deleted). */
+export async function syncPeopleSearchIndex(db: DbOrTx): Promise<void> {
+  const queued = await sql<{ queued: number }>`SELECT EXISTS (SELECT 1 FROM people_fts_pending) AS queued`.execute(db);
+  if (!queued.rows[0]?.queued) return;
+  await inTransaction(db, async (trx) => {
+    await sql`DELETE FROM people_fts WHERE rowid IN (SELECT id FROM people_fts_pending WHERE stale = 1)`.execute(trx);
+    await sql`INSERT INTO people_fts (rowid, search_text)
+      SELECT p.id, p.search_text || ' ' FROM people_fts_pending q JOIN people p ON p.id = q.id`.execute(trx);
+    await sql`DELETE FROM people_fts_pending`.execute(trx);
+  });
+}
+
+/**
+ * Terms of 3+ characters as one trigram MATCH expression. Without those, the rarest 2-character term
+ * becomes the trigrams that start with it. Other terms are LIKE filters. Null when a term occurs nowhere.
+ */
+async function trigramTerms(db: DbOrTx, terms: string[]): Promise<{ match: string | null; likes: string[]; pair: boolean } | null> {
+  const parts = terms.filter((t) => t.length >= 3).map(phrase);
+  let pair: string | undefined;
+  if (!parts.length) {
+    let best: { terms: string[]; docs: number } | undefined;
+    for (const term of terms.filter((t) => t.length === 2)) {
+      const { rows } = await sql<{ term: string; doc: number }>`SELECT term, doc FROM people_fts_vocab WHERE term >= ${term} AND term < ${`${term}\u{10ffff}`}`.execute(db);
+      if (!rows.length) return null;
+      const docs = rows.reduce((sum, r) => sum + r.doc, 0);
+      if (!best || docs < best.docs) {
+        best = { terms: rows.map((r) => r.term), docs };
+        pair = term;
+      }
+    }
+    if (best) parts.push(`(${best.terms.map(phrase).join(' OR ')})`);
+  }
+  return { match: parts.length ? parts.join(' AND ') : null, likes: terms.filter((t) => t.length < 3 && t !== pair), pair: Boolean(pair) };
+}
+
+type SearchRow = {
+  id: number; first_name: string; last_name: string; email: string | null; organisation_id: number | null;
+  organisation_name: string | null; job_title: string | null; language: Language;
+};
+
 export async function searchPeople(
   db: DbOrTx,
   f: PersonFilter & { sort?: 'name' | 'organisation' | 'updated'; offset?: number; limit?: number },
 ): Promise<{ total: number; rows: PersonRow[] }> {
-  const base = filteredPeople(db, f);
-  let q = base.select([
+  const offset = f.offset ?? 0;
+  const limit = f.limit ?? 100;
+  const all = [...new Set(fold(f.query ?? '').split(' ').filter(Boolean))];
+  let terms: { match: string | null; likes: string[]; pair: boolean } | null = { match: null, likes: all, pair: false };
+  try {
+    await syncPeopleSearchIndex(db);
+    terms = await trigramTerms(db, all);
+  } catch (error) {
+    console.error('Search index unavailable, searching without it:', error);
+  }
+  if (!terms) return { total: 0, rows: [] };
+  const { match, likes, pair } = terms;
+  const inIndex = (m: string) => sql<boolean>`people.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ${m})`;
+  const columns = [
     'people.id', 'people.first_name', 'people.last_name', 'people.organisation_id', 'organisations.name as organisation_name',
     'people.job_title', 'people.language', primaryEmail.as('email'),
-  ]);
-  if (f.sort === 'organisation') q = q.orderBy(sql`organisations.name IS NULL`).orderBy('organisations.name').orderBy('people.sort_key');
-  else if (f.sort === 'updated') q = q.orderBy('people.updated_at', 'desc');
-  else q = q.orderBy('people.sort_key');
-  const [rows, count] = await Promise.all([
-    q.orderBy('people.id').limit(f.limit ?? 100).offset(f.offset ?? 0).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  ] as const;
+  const count = async (filters: string[], m: string | null) => {
+    let c = db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (m) c = c.where(inIndex(m));
+    for (const term of filters) c = c.where(likeTerm(term));
+    return Number((await c.executeTakeFirstOrThrow()).n);
+  };
+  let rows: SearchRow[];
+  let total: number;
+  const hasFilters = Boolean(f.organisationKind || f.organisationId || f.region || f.language || f.pilotId || f.tag);
+  if (!hasFilters && (f.sort ?? 'name') === 'name') {
+    // Type-ahead. A trigram match is counted in the trigram index unless it covers a large part of the
+    // register; few matches are sorted by name. Otherwise walk the name-order index (it carries the
+    // search text) until the page is full: a short first page is the whole result, else count over it.
+    let known: number | null = null;
+    let sortMatches = false;
+    if (match) {
+      const everyone = await count([], null);
+      // Counting a long match in the trigram index costs more than scanning the name-order index once it
+      // covers a large part of the register; for a 2-character term the index is always cheaper.
+      const cap = pair ? everyone : Math.max(SPARSE, Math.floor(everyone / 4));
+      const matched = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM people_fts WHERE people_fts MATCH ${match} LIMIT ${cap + 1})`.execute(db)).rows[0]!.n);
+      sortMatches = matched <= SPARSE || matched * 20 < everyone;
+      if (sortMatches && likes.length) known = await count(likes, match);
+      else if (matched <= cap && !likes.length) known = matched;
+      if (known !== null && known <= offset) return { total: known, rows: [] };
+    }
+    let q = db.selectFrom('people').leftJoin('organisations', 'organisations.id', 'people.organisation_id').select(columns);
+    if (sortMatches) {
+      q = q.where(inIndex(match!));
+      for (const term of likes) q = q.where(likeTerm(term));
+      rows = await q.orderBy(sql`+people.sort_key`).orderBy('people.id').limit(limit).offset(offset).execute();
+    } else {
+      for (const term of all) q = q.where(likeTerm(term));
+      rows = await q.orderBy('people.sort_key').orderBy('people.id').limit(limit).offset(offset).execute();
+    }
+    if (known !== null) total = known;
+    else if (rows.length < limit && (offset === 0 || rows.length > 0)) total = offset + rows.length;
+    else total = await count(all, null);
+  } else {
+    let base = filteredPeople(db, { ...f, query: '' });
+    if (match) base = base.where(inIndex(match));
+    for (const term of match ? likes : all) base = base.where(likeTerm(term));
+    let q = base.select(columns);
+    if (f.sort === 'organisation') q = q.orderBy(sql`organisations.name IS NULL`).orderBy('organisations.name').orderBy('people.sort_key');
+    else if (f.sort === 'updated') q = q.orderBy('people.updated_at', 'desc');
+    else q = q.orderBy('people.sort_key');
+    const [page, n] = await Promise.all([
+      q.orderBy('people.id').limit(limit).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    rows = page;
+    total = Number(n.n);
+  }
   return {
-    total: Number(count.n),
+    total,
     rows: rows.map((r) => ({
       id: r.id,
       name: fullName(r.first_name, r.last_name),
@@ -264,7 +370,19 @@ export async function getPerson(db: DbOrTx, id: number): Promise<PersonDetail> {
 }
 
 export async function deletePerson(db: DbOrTx, id: number): Promise<void> {
-  const res = await db.deleteFrom('people').where('id', '=', id).executeTakeFirst();
+  let res;
+  try {
+    res = await db.deleteFrom('people').where('id', '=', id).executeTakeFirst();
+  } catch (error) {
+    // Trigger from migration 0002: the consent ledger must keep proving why this person was (not) mailed.
+    if (String(error).includes('person_has_consent_history')) {
+      throw new CommandError('has_consent_history', {
+        nl: 'Deze persoon heeft aanmeldingen of afmeldingen op naam. Gebruik "Afmelden" om geen mail meer te sturen, of "Gegevens wissen (AVG)" om alles te verwijderen.',
+        en: 'This person has subscriptions or unsubscriptions on record. Use "Unsubscribe" to stop mail, or "Erase data (GDPR)" to remove everything.',
+      });
+    }
+    throw error;
+  }
   if (!res.numDeletedRows) throw notFound({ nl: 'Persoon', en: 'Person' });
 }
 
@@ -303,7 +421,7 @@ export async function exportPeopleCsv(db: DbOrTx, f: PersonFilter): Promise<{ cs
   const header = ['voornaam', 'achternaam', 'e-mail', 'overige e-mail', 'telefoon', 'organisatie', 'soort organisatie', 'functie', 'taal', 'tags', 'relatiebeheerder', 'invloed', 'belang'];
   const lines = [header.join(';')];
   for (const r of rows) {
-    lines.push([r.first_name, r.last_name, r.email, r.other_emails, r.phone, r.organisation, r.kind, r.job_title, r.language, r.tags, r.owner, r.power, r.interest].map(csvField).join(';'));
+    lines.push([r.first_name, r.last_name, r.email, r.other_emails, r.phone, r.organisation, r.kind ? ORGANISATION_KIND_NAMES[r.kind] : null, r.job_title, r.language, r.tags, r.owner, r.power, r.interest].map(csvField).join(';'));
   }
   return { csv: '\ufeff' + lines.join('\r\n') + '\r\n', count: rows.length };
 }

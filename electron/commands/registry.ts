@@ -23,7 +23,18 @@ interface Entry {
   handler: (ctx: Context, input: unknown) => unknown;
 }
 
-const zodLocales = { nl: z.locales.nl().localeError, en: z.locales.en().localeError };
+const REQUIRED = { nl: 'Dit veld is verplicht.', en: 'This field is required.' };
+
+function errorMap(lang: UiLanguage): z.core.$ZodErrorMap {
+  const locale = z.locales[lang]().localeError;
+  return (issue) => {
+    const emptyText = issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1;
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    return emptyText || missing ? REQUIRED[lang] : locale(issue);
+  };
+}
+
+const zodLocales = { nl: errorMap('nl'), en: errorMap('en') };
 
 export class Registry {
   private readonly entries = new Map<string, Entry>();

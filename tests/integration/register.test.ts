@@ -107,3 +107,25 @@ describe('pilots, interactions and the map', () => {
     expect((await core.call('people.search', { query: 'oude' })).total).toBe(0);
   });
 });
+
+describe('messages', () => {
+  it('says plainly that a required field is empty, in the UI language', async () => {
+    const nl = await core.registry.invoke('organisations.save', { name: '', kind: 'gemeente', domain: 'overig' }, 'nl');
+    expect(nl.ok).toBe(false);
+    if (!nl.ok) expect(nl.error.issues).toEqual([{ path: 'name', message: 'Dit veld is verplicht.' }]);
+    const en = await core.registry.invoke('organisations.save', { kind: 'gemeente', domain: 'overig' }, 'en');
+    if (!en.ok) expect(en.error.issues).toEqual([{ path: 'name', message: 'This field is required.' }]);
+  });
+
+  it('points a taken address at its field', async () => {
+    await core.call('people.save', { firstName: 'Ann', emails: [{ email: 'ann@example.org', primary: true }] });
+    const r = await core.registry.invoke('people.save', { firstName: 'Bo', emails: [{ email: 'bo@example.org', primary: true }, { email: 'ANN@example.org', primary: false }] });
+    expect(r).toMatchObject({ ok: false, error: { code: 'email_taken', issues: [{ path: 'emails.1.email' }] } });
+  });
+
+  it('writes readable organisation kinds in the CSV export', async () => {
+    const org = (await core.call('organisations.list', { query: 'raad voor' }))[0]!;
+    await core.call('people.save', { firstName: 'Kim', organisationId: org.id });
+    expect((await core.call('people.exportCsv', {})).csv).toContain('Raad voor de Kinderbescherming;Raad voor de Kinderbescherming');
+  });
+});
