@@ -26,6 +26,8 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // Freed pages are zeroed, so erased personal data does not linger in the file.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new RollbackSafeSqliteDialect(sqlite) });
   if (options.migrate !== false) {
     try {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { copyFileSync, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { SECRETS_DIR } from '../db/secrets';
 import {
   backupFolderOf, checkCopy, expiryOf, checkIntegrity, copyDatabaseFile, createBackup, DEFAULT_BACKUP_FOLDER, describeBackup,
   listBackupFiles, listBackupsWithExpiry, newestGoodBackup, openSqliteFile, useNativeBinding, parseBackupName, pruneBackups, readBackupSettings,
@@ -284,6 +285,7 @@ export class BackupService {
   private async makeBackup(kind: BackupKind): Promise<VerifiedBackup> {
     try {
       const backup = await createBackup(this.ctx.sqlite, { folder: this.folder(), kind, now: this.ctx.now() });
+      copySecrets(path.join(this.dataDir, SECRETS_DIR), path.join(backup.folder, SECRETS_DIR), true);
       this.lastFailure = null;
       pruneBackups(backup.folder, this.ctx.now(), this.settings().retentionDays);
       return backup;
@@ -363,6 +365,8 @@ export class BackupService {
       let before: Messages = { nl: 'Er is niets teruggezet.', en: 'Nothing was restored.' };
       try {
         const staged = await stageRestore(source, stage, this.options.nativeBinding);
+        // A new data folder gets the keys that travelled with the backups; existing keys are never replaced.
+        copySecrets(path.join(path.dirname(source), SECRETS_DIR), path.join(this.dataDir, SECRETS_DIR), false);
         before = {
           nl: 'Er is niets teruggezet, omdat eerst een reservekopie van de huidige gegevens nodig is.',
           en: 'Nothing was restored, because a backup of the current data is needed first.',
@@ -488,4 +492,16 @@ function toEntry(b: VerifiedBackup | (BackupFile & { problem: Messages }), expir
       problem ??
       ('schema' in b && b.schema.state === 'newer' ? storageError('newer_schema', { path: b.path }).messages : null),
   };
+}
+
+/** Copies the per-installation keys and journal beside the backups (or back), owner-only. */
+function copySecrets(from: string, to: string, overwrite: boolean): void {
+  if (!existsSync(from)) return;
+  mkdirSync(to, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(from)) {
+    const target = path.join(to, name);
+    if (!overwrite && existsSync(target)) continue;
+    copyFileSync(path.join(from, name), target);
+    if (process.platform !== 'win32') chmodSync(target, 0o600);
+  }
 }

@@ -358,3 +358,19 @@ describe('backup folder', () => {
     expect(existsSync(leftover)).toBe(false);
   });
 });
+
+describe('keys travel with the backups', () => {
+  it('copies the per-installation secrets beside the backups, readable by the owner only', async () => {
+    const core = await start();
+    await core.call('consent.suppress', { email: 'weg@example.org', reason: 'manual', actor: 'Secretariaat' });
+    const made = (await core.call('backup.now', {})) as { path?: string; file?: string };
+    const secrets = path.join(core.dataDir, 'backups', 'secrets');
+    const names = readdirSync(path.join(core.dataDir, 'secrets'));
+    expect(names).toContain('suppression.key');
+    expect(readdirSync(secrets).sort()).toEqual(expect.arrayContaining(names));
+    const { statSync, readFileSync } = await import('node:fs');
+    expect(statSync(path.join(secrets, 'suppression.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(secrets, 'suppression.key'), 'utf8')).toBe(readFileSync(path.join(core.dataDir, 'secrets', 'suppression.key'), 'utf8'));
+    expect(made).toBeTruthy();
+  });
+});
