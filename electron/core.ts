@@ -1,12 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { DATABASE_FILE, openDatabase, type OpenedDatabase } from '../db/connection';
+import { DATABASE_FILE, type OpenedDatabase } from '../db/connection';
 export { DATABASE_FILE };
+export { StorageError } from '../db/storage';
+import { classifyStorageError } from '../db/storage';
+import { BackupService, openDataFolder, type BackupScheduleOptions } from './backup-service';
+import { backupContract } from './commands/backup.contract';
+import { backupHandlers } from './handlers/backup';
+import { StorageSafeRegistry } from './storage-registry';
 import { seedProgramme, seedDemo } from '../db/seed';
-import { Registry, type Context } from './commands/registry';
+import { type Registry, type Context } from './commands/registry';
+import { consentContract } from './commands/consent.contract';
 import { importContract } from './commands/import.contract';
 import { registerContract } from './commands/register.contract';
+import { consentHandlers, prepareConsent } from './handlers/consent';
 import { importHandlers } from './handlers/import';
+import { newsletterContract } from './commands/newsletter.contract';
+import { newsletterHandlers } from './handlers/newsletter';
 import { registerHandlers } from './handlers/register';
 
 export interface CoreOptions {
@@ -14,33 +22,67 @@ export interface CoreOptions {
   demo?: boolean;
   nativeBinding?: string;
   now?: () => Date;
+  /** Automatic backups (on by default). */
+  backup?: BackupScheduleOptions;
 }
 
 export interface Core {
   registry: Registry;
   ctx: Context;
+  /** The live database; replaced after a restore (ctx.db and ctx.sqlite follow). */
   database: OpenedDatabase;
+  backups: BackupService;
   close(): Promise<void>;
 }
 
 
 
-/** Opens the data folder, migrates and seeds, and registers every command. No Electron, no HTTP. */
+/**
+ * Opens the data folder, migrates and seeds, and registers every command. No Electron, no HTTP.
+ * Throws a StorageError (code, {nl, en} messages) when the data folder cannot be used safely.
+ */
 export async function startCore(options: CoreOptions): Promise<Core> {
-  mkdirSync(options.dataDir, { recursive: true });
-  const database = await openDatabase(path.join(options.dataDir, DATABASE_FILE), {
-    nativeBinding: options.nativeBinding,
-  });
+  const now = options.now ?? (() => new Date());
+  const { database, lock } = await openDataFolder({ dataDir: options.dataDir, nativeBinding: options.nativeBinding, now });
   const ctx: Context = {
     db: database.db,
     sqlite: database.sqlite,
     dataDir: options.dataDir,
-    now: options.now ?? (() => new Date()),
+    now,
   };
-  await seedProgramme(ctx.db);
-  if (options.demo) await seedDemo(ctx.db);
-  const registry = new Registry(ctx)
+  try {
+    await seedProgramme(ctx.db);
+    await prepareConsent(ctx);
+    if (options.demo) await seedDemo(ctx.db);
+  } catch (error) {
+    await database.close();
+    lock.release();
+    throw classifyStorageError(error, options.dataDir) ?? error;
+  }
+  const backups = new BackupService({
+    ...options.backup, ctx, database, nativeBinding: options.nativeBinding,
+    onReopen: async () => { await seedProgramme(ctx.db); await prepareConsent(ctx); },
+  });
+  backups.start();
+  const registry = new StorageSafeRegistry(ctx)
     .register(registerContract, registerHandlers)
-    .register(importContract, importHandlers);
-  return { registry, ctx, database, close: () => database.close() };
+    .register(importContract, importHandlers)
+    .register(backupContract, backupHandlers)
+    .register(consentContract, consentHandlers)
+    .register(newsletterContract, newsletterHandlers);
+  let closed = false;
+  return {
+    registry, ctx, backups,
+    get database() { return backups.database; },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await backups.stop();
+      try {
+        await backups.database.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }

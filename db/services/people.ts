@@ -216,9 +216,12 @@ export async function syncPeopleSearchIndex(db: DbOrTx): Promise<void> {
 
 /**
  * Terms of 3+ characters as one trigram MATCH expression. Without those, the rarest 2-character term
- * becomes the trigrams that start with it. Other terms are LIKE filters. Null when a term occurs nowhere.
+ * becomes the trigrams that start with it, unless so many people match that walking the name order is
+ * cheaper. Other terms are LIKE filters. Null when a term occurs nowhere.
  */
-async function trigramTerms(db: DbOrTx, terms: string[]): Promise<{ match: string | null; likes: string[]; pair: boolean } | null> {
+async function trigramTerms(
+  db: DbOrTx, terms: string[], everyone: number,
+): Promise<{ match: string | null; likes: string[]; pair: boolean } | null> {
   const parts = terms.filter((t) => t.length >= 3).map(phrase);
   let pair: string | undefined;
   if (!parts.length) {
@@ -226,6 +229,10 @@ async function trigramTerms(db: DbOrTx, terms: string[]): Promise<{ match: strin
     for (const term of terms.filter((t) => t.length === 2)) {
       const { rows } = await sql<{ term: string; doc: number }>`SELECT term, doc FROM people_fts_vocab WHERE term >= ${term} AND term < ${`${term}\u{10ffff}`}`.execute(db);
       if (!rows.length) return null;
+      // At least this many people match: with other terms to check, or a large part of the register,
+      // walking the name order is cheaper.
+      const least = Math.max(...rows.map((r) => r.doc));
+      if (least * 4 > everyone || (least > SPARSE && terms.length > 1)) continue;
       const docs = rows.reduce((sum, r) => sum + r.doc, 0);
       if (!best || docs < best.docs) {
         best = { terms: rows.map((r) => r.term), docs };
@@ -249,26 +256,27 @@ export async function searchPeople(
   const offset = f.offset ?? 0;
   const limit = f.limit ?? 100;
   const all = [...new Set(fold(f.query ?? '').split(' ').filter(Boolean))];
-  let terms: { match: string | null; likes: string[]; pair: boolean } | null = { match: null, likes: all, pair: false };
-  try {
-    await syncPeopleSearchIndex(db);
-    terms = await trigramTerms(db, all);
-  } catch (error) {
-    console.error('Search index unavailable, searching without it:', error);
-  }
-  if (!terms) return { total: 0, rows: [] };
-  const { match, likes, pair } = terms;
   const inIndex = (m: string) => sql<boolean>`people.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ${m})`;
-  const columns = [
-    'people.id', 'people.first_name', 'people.last_name', 'people.organisation_id', 'organisations.name as organisation_name',
-    'people.job_title', 'people.language', primaryEmail.as('email'),
-  ] as const;
   const count = async (filters: string[], m: string | null) => {
     let c = db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n'));
     if (m) c = c.where(inIndex(m));
     for (const term of filters) c = c.where(likeTerm(term));
     return Number((await c.executeTakeFirstOrThrow()).n);
   };
+  const everyone = await count([], null);
+  let terms: { match: string | null; likes: string[]; pair: boolean } | null = { match: null, likes: all, pair: false };
+  try {
+    await syncPeopleSearchIndex(db);
+    terms = await trigramTerms(db, all, everyone);
+  } catch (error) {
+    console.error('Search index unavailable, searching without it:', error);
+  }
+  if (!terms) return { total: 0, rows: [] };
+  const { match, likes, pair } = terms;
+  const columns = [
+    'people.id', 'people.first_name', 'people.last_name', 'people.organisation_id', 'organisations.name as organisation_name',
+    'people.job_title', 'people.language', primaryEmail.as('email'),
+  ] as const;
   let rows: SearchRow[];
   let total: number;
   const hasFilters = Boolean(f.organisationKind || f.organisationId || f.region || f.language || f.pilotId || f.tag);
@@ -279,10 +287,9 @@ export async function searchPeople(
     let known: number | null = null;
     let sortMatches = false;
     if (match) {
-      const everyone = await count([], null);
-      // Counting a long match in the trigram index costs more than scanning the name-order index once it
-      // covers a large part of the register; for a 2-character term the index is always cheaper.
-      const cap = pair ? everyone : Math.max(SPARSE, Math.floor(everyone / 4));
+      // Counting matches of a single trigram in the trigram index beats scanning the name-order index;
+      // a longer phrase costs more per match, so stop counting there once it covers much of the register.
+      const cap = pair || all.every((t) => t.length <= 3) ? everyone : Math.max(SPARSE, Math.floor(everyone / 4));
       const matched = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM people_fts WHERE people_fts MATCH ${match} LIMIT ${cap + 1})`.execute(db)).rows[0]!.n);
       sortMatches = matched <= SPARSE || matched * 20 < everyone;
       if (sortMatches && likes.length) known = await count(likes, match);

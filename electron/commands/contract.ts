@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { backupContract } from './backup.contract';
+import { consentContract } from './consent.contract';
 import { importContract } from './import.contract';
+import { newsletterContract } from './newsletter.contract';
 import { registerContract } from './register.contract';
 import type { CommandSpec } from './spec';
 
 /** Every command the UI can invoke. Import only types from here in the renderer. */
-export const contract = { ...registerContract, ...importContract };
+export const contract = { ...registerContract, ...importContract, ...backupContract, ...consentContract, ...newsletterContract };
 
 export type Contract = typeof contract;
 export type CommandName = keyof Contract;
@@ -13,3 +16,6 @@ export type OutputOf<N extends CommandName> = Contract[N] extends CommandSpec<z.
 export type { InvokeResult, CommandErrorShape, UiLanguage } from './spec';
 export type * from './register.contract';
 export type * from './import.contract';
+export type * from './backup.contract';
+export type * from './consent.contract';
+export type * from './newsletter.contract';

@@ -11,7 +11,12 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Column index (0-based) per target field; unmapped fields are absent. */
 const mapping = z.partialRecord(z.enum(IMPORT_FIELDS), z.number().int().min(0).max(500));
 const importRef = z.object({ importId: z.string().min(8).max(64) });
-const options = importRef.extend({ mapping, duplicates: z.enum(['merge', 'skip']).default('skip') });
+const options = importRef.extend({
+  mapping,
+  duplicates: z.enum(['merge', 'skip']).default('skip'),
+  /** Language of the row problems in the report; Dutch when absent. */
+  lang: z.enum(['nl', 'en']).optional(),
+});
 
 export interface ImportPreview {
   importId: string;

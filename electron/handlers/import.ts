@@ -1,15 +1,18 @@
+import { commitImport, ImportStore, previewImport, validateImport } from '../../db/services/import';
 import type { importContract } from '../commands/import.contract';
 import type { Handlers } from '../commands/registry';
-import { CommandError } from '../commands/errors';
 
-const pending = (): never => {
-  throw new CommandError('not_ready', { nl: 'Importeren is nog niet beschikbaar.', en: 'Import is not available yet.' });
-};
+/** Parsed files between preview and commit; memory only, a few at a time, expiring after 30 minutes. */
+export const importStore = new ImportStore();
 
 export const importHandlers: Handlers<typeof importContract> = {
-  'import.preview': pending,
-  'import.validate': pending,
-  'import.commit': pending,
-  'import.progress': pending,
-  'import.discard': pending,
+  'import.preview': (_ctx, { fileName, contentBase64 }) => previewImport(importStore, fileName, Buffer.from(contentBase64, 'base64')),
+  'import.validate': (ctx, { importId, mapping, duplicates, lang }) =>
+    validateImport(ctx, importStore.get(importId), mapping, duplicates, lang),
+  'import.commit': (ctx, { importId, mapping, duplicates }) => commitImport(ctx, importStore.get(importId), mapping, duplicates),
+  'import.progress': (_ctx, { importId }) => ({ ...importStore.get(importId).progress }),
+  'import.discard': (_ctx, { importId }) => {
+    importStore.delete(importId);
+    return { ok: true } as const;
+  },
 };

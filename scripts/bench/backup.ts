@@ -1,3 +1,4 @@
+import type { BenchModule, Report } from './types';
 import type BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -69,7 +70,7 @@ export function fillBenchDatabase(sqlite: BetterSqlite3.Database, people = PEOPL
 }
 
 /** Online backup (integrity check included) of a database with 100,000 people; prints backup_100k_people_s. */
-export async function benchBackup(): Promise<number> {
+export async function benchBackup(report: Report = (n, v, u) => console.log(`${n}: ${v.toFixed(2)} ${u}`)): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schakel-bench-backup-'));
   const database = await openDatabase(path.join(dir, DATABASE_FILE));
   try {
@@ -78,17 +79,21 @@ export async function benchBackup(): Promise<number> {
     const backup = await createBackup(database.sqlite, { folder: path.join(dir, 'backups'), kind: 'manual', now: new Date() });
     const seconds = (performance.now() - started) / 1000;
     if (backup.counts.people !== PEOPLE) throw new Error(`backup holds ${backup.counts.people} people, expected ${PEOPLE}`);
-    console.log(
-      `  (backup: ${(backup.sizeBytes / 1024 / 1024).toFixed(1)} MiB, ${backup.counts.people} people, ` +
-        `${backup.counts.subscribers ?? 0} subscribers, integrity_check ok)`,
+    console.error(
+      `[bench] backup: ${(backup.sizeBytes / 1024 / 1024).toFixed(1)} MiB, ${backup.counts.people} people, ` +
+        `${backup.counts.subscribers ?? 0} subscribers, integrity_check ok`,
     );
-    console.log(`backup_100k_people_s: ${seconds.toFixed(2)} s`);
+    report('backup_100k_people_s', seconds, 's');
     return seconds;
   } finally {
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export const run: BenchModule['run'] = async (report) => {
+  await benchBackup(report);
+};
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await benchBackup();
