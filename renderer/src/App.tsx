@@ -4,12 +4,16 @@ import { PageHeader, SearchIcon, ToastProvider } from './components/ui';
 import { LANGUAGE_LIST } from './constants';
 import { I18nContext, isMac, makeI18n, storedLanguage, storeLanguage, useI18n, type Lang, type MessageKey } from './i18n';
 import { href, idFrom, navigate, useRoute, type Route } from './router';
+import { AvgRequestDetailScreen, AvgRequestsScreen } from './screens/AvgRequests';
 import { ImportScreen } from './screens/Import';
+import { NewsletterIcon, NewsletterRoutes } from './screens/Newsletters';
+import { ListDetailScreen, ListEditScreen, ListsScreen } from './screens/Lists';
 import { OrganisationDetailScreen, OrganisationEditScreen, OrganisationsScreen } from './screens/Organisations';
 import { PeopleScreen } from './screens/People';
 import { PersonDetailScreen } from './screens/PersonDetail';
 import { PersonEditScreen } from './screens/PersonEdit';
 import { PilotDetailScreen, PilotEditScreen, PilotsScreen } from './screens/Pilots';
+import { RetentionReviewScreen } from './screens/Retention';
 import { SettingsScreen } from './screens/Settings';
 import { StakeholderMapScreen } from './screens/StakeholderMap';
 import { StartScreen } from './screens/Start';
@@ -21,6 +25,9 @@ const NAV: { path: string; label: MessageKey; icon: ReactNode }[] = [
   { path: '/organisations', label: 'nav.organisations', icon: <IconBuilding /> },
   { path: '/pilots', label: 'nav.pilots', icon: <IconFlag /> },
   { path: '/map', label: 'nav.map', icon: <IconGrid /> },
+  { path: '/lists', label: 'nav.lists', icon: <IconList /> },
+  { path: '/avg', label: 'nav.avg', icon: <IconShield /> },
+  { path: '/newsletters', label: 'nav.newsletters', icon: <NewsletterIcon /> },
   { path: '/import', label: 'nav.import', icon: <IconUpload /> },
   { path: '/settings', label: 'nav.settings', icon: <IconGear /> },
 ];
@@ -171,6 +178,18 @@ function Screen({ route }: { route: Route }) {
     if (id && c === 'edit') return <PilotEditScreen key={id} id={id} />;
   }
   if (a === 'map' && !b) return <StakeholderMapScreen />;
+  if (a === 'lists') {
+    if (!b) return <ListsScreen />;
+    if (b === 'new') return <ListEditScreen id={null} />;
+    if (id && !c) return <ListDetailScreen key={id} id={id} />;
+    if (id && c === 'edit') return <ListEditScreen key={id} id={id} />;
+  }
+  if (a === 'avg') {
+    if (!b) return <AvgRequestsScreen key={route.query.toString()} />;
+    if (b === 'retention' && !c) return <RetentionReviewScreen />;
+    if (id && !c) return <AvgRequestDetailScreen key={id} id={id} />;
+  }
+  if (a === 'newsletters') return <NewsletterRoutes part={b} />;
   if (a === 'import' && !b) return <ImportScreen />;
   if (a === 'settings' && !b) return <SettingsScreen />;
   return <NotFound />;
@@ -237,6 +256,22 @@ function IconGrid() {
       <path d="M12 3.5v17M3.5 12h17" />
       <circle cx="16.5" cy="7.5" r="1.2" fill="currentColor" />
       <circle cx="8" cy="16" r="1.2" fill="currentColor" />
+    </Svg>
+  );
+}
+function IconList() {
+  return (
+    <Svg>
+      <rect x="3.5" y="5" width="17" height="14" rx="1.5" />
+      <path d="m3.5 6.5 8.5 6 8.5-6" />
+    </Svg>
+  );
+}
+function IconShield() {
+  return (
+    <Svg>
+      <path d="M12 3.5 5 6v5.5c0 4.2 2.9 7.6 7 9 4.1-1.4 7-4.8 7-9V6z" />
+      <path d="m9 12 2.2 2.2L15.5 10" />
     </Svg>
   );
 }

@@ -1,4 +1,6 @@
 import { createContext, useContext } from 'react';
+import { newsletterEn, newsletterNl } from './i18n-newsletter';
+import { privacyEn, privacyNl } from './i18n-privacy';
 
 /**
  * Every text of the interface, in Dutch (the default) and English. Other modules never contain
@@ -419,6 +421,8 @@ const nl = {
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Deze pagina bestaat niet (meer). Kies links een onderdeel.',
   'notFound.toStart': 'Naar Start',
+  ...newsletterNl,
+  ...privacyNl,
 };
 
 export type MessageKey = keyof typeof nl;
@@ -835,6 +839,8 @@ const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.text': 'This page does not exist (any more). Choose a section on the left.',
   'notFound.toStart': 'Go to Home',
+  ...newsletterEn,
+  ...privacyEn,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { nl, en };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import type { BackupScheduleOptions } from '../../electron/backup-service';
 import { serveBrowserMode, type BrowserServer } from '../../electron/server/http';
 import { createTestCore, type TestCore } from './core';
 
@@ -40,8 +41,19 @@ export interface AppSession {
 }
 
 /** One test's own world: a fresh data folder, a browser-mode server on it, and a page opened with the token. */
-export async function openApp(browser: Browser, options: { demo?: boolean; viewport?: { width: number; height: number } } = {}): Promise<AppSession> {
-  const core = await createTestCore({ demo: options.demo });
+export interface OpenAppOptions {
+  demo?: boolean;
+  viewport?: { width: number; height: number };
+  /** The backend's clock (e.g. to let backups age). */
+  now?: () => Date;
+  /** Backup schedule options for startCore, e.g. { auto: false } so only the test makes backups. */
+  backup?: BackupScheduleOptions;
+}
+
+export async function openApp(browser: Browser, options: OpenAppOptions = {}): Promise<AppSession> {
+  // Passed as a variable: startCore takes `backup` even where createTestCore's own type does not list it.
+  const coreOptions = { demo: options.demo, now: options.now, backup: options.backup };
+  const core = await createTestCore(coreOptions);
   const server = await serveBrowserMode({ registry: core.registry, staticDir: STATIC_DIR });
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1366, height: 860 },
@@ -77,4 +89,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.waitForTimeout(150);
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/** The text of a download (HTML, JSON, CSV). */
+export async function downloadText(download: Download): Promise<string> {
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { errorMessage, invoke } from '../api';
+import { SubscribeDialog, type SubscribeTarget } from '../components/ConsentDialogs';
 import { ErrorBox, PageHeader, SearchIcon, useToast } from '../components/ui';
 import { LANGUAGE_LIST, ORGANISATION_KIND_LIST } from '../constants';
 import { useDebounced, useLoad } from '../hooks';
@@ -46,6 +47,12 @@ export function PeopleScreen() {
   const searchRef = useRef<HTMLInputElement>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
+  // Bulk sign-up: pick people in the list, or take everyone the search finds.
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<Map<number, string>>(new Map());
+  const [total, setTotal] = useState<number | null>(null);
+  const [bulk, setBulk] = useState<SubscribeTarget | null>(null);
+  const [collecting, setCollecting] = useState(false);
 
   const facets = useLoad(() => invoke('people.facets', {}), []);
   const pilots = useLoad<PilotSummary[]>(() => invoke('pilots.list', {}), []);
@@ -91,12 +98,42 @@ export function PeopleScreen() {
     }
   };
 
+  const toggleSelected = useCallback((id: number, name: string, on: boolean) => {
+    setSelected((current) => {
+      const next = new Map(current);
+      if (on) next.set(id, name);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+
+  const subscribeFound = async () => {
+    setCollecting(true);
+    setExportError(null);
+    try {
+      const ids: number[] = [];
+      for (let offset = 0; ; offset += 500) {
+        const page = await invoke('people.search', { ...toInput(filters), sort: filters.sort, offset, limit: 500 });
+        ids.push(...page.rows.map((r) => r.id));
+        if (page.rows.length < 500 || ids.length >= page.total) break;
+      }
+      if (ids.length) setBulk({ kind: 'many', personIds: ids, description: tc('bulk.found', ids.length, { count: formatNumber(ids.length) }) });
+    } catch (err) {
+      setExportError(errorMessage(err));
+    } finally {
+      setCollecting(false);
+    }
+  };
+
   return (
     <div className="page page-fill">
       <PageHeader
         title={t('people.title')}
         actions={
           <>
+            <button type="button" className={selecting ? 'button button-pressed' : 'button'} aria-pressed={selecting} onClick={() => setSelecting((v) => !v)}>
+              {t('bulk.start')}
+            </button>
             <button type="button" className="button" onClick={exportCsv} disabled={exporting}>
               {exporting ? t('people.exporting') : t('people.export')}
             </button>
@@ -175,7 +212,37 @@ export function PeopleScreen() {
           ) : null}
         </div>
       </div>
+      {selecting ? (
+        <div className="selection-bar" role="region" aria-label={t('bulk.barLabel')}>
+          <span className="selection-count" role="status">
+            {tc('bulk.selected', selected.size, { count: formatNumber(selected.size) })}
+          </span>
+          <button
+            type="button"
+            className="button button-small button-primary"
+            disabled={selected.size === 0}
+            onClick={() =>
+              setBulk({ kind: 'many', personIds: [...selected.keys()], description: tc('bulk.chosen', selected.size, { count: formatNumber(selected.size), names: [...selected.values()].slice(0, 5).join(', ') + (selected.size > 5 ? ' …' : '') }) })
+            }
+          >
+            {t('bulk.subscribeSelected')}
+          </button>
+          <button type="button" className="button button-small" disabled={!total || collecting} onClick={subscribeFound}>
+            {collecting ? t('bulk.collecting') : tc('bulk.subscribeFound', total ?? 0, { count: formatNumber(total ?? 0) })}
+          </button>
+          {selected.size ? (
+            <button type="button" className="button button-small button-quiet" onClick={() => setSelected(new Map())}>
+              {t('bulk.clear')}
+            </button>
+          ) : null}
+          <button type="button" className="button button-small button-quiet selection-done" onClick={() => setSelecting(false)}>
+            {t('bulk.done')}
+          </button>
+        </div>
+      ) : null}
       <PeopleList
+        selection={selecting ? { selected, toggle: toggleSelected } : null}
+        onTotal={setTotal}
         filters={debounced}
         hasCriteria={filtered || debounced.query.trim() !== ''}
         onClear={() => setFilters({ ...EMPTY_FILTERS, sort: filters.sort })}
@@ -190,6 +257,7 @@ export function PeopleScreen() {
           </div>
         }
       />
+      {bulk ? <SubscribeDialog target={bulk} onClose={() => setBulk(null)} onDone={() => setSelected(new Map())} /> : null}
     </div>
   );
 }
@@ -228,7 +296,11 @@ function PeopleList({
   hasCriteria,
   onClear,
   sortControl,
+  selection,
+  onTotal,
 }: {
+  selection: { selected: Map<number, string>; toggle: (id: number, name: string, on: boolean) => void } | null;
+  onTotal: (total: number | null) => void;
   filters: Filters;
   hasCriteria: boolean;
   onClear: () => void;
@@ -310,6 +382,10 @@ function PeopleList({
     restoreTo.current = null;
   }, [total]);
 
+  useEffect(() => {
+    onTotal(total);
+  }, [total, onTotal]);
+
   const count = total ?? 0;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count - 1, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
@@ -369,6 +445,15 @@ function PeopleList({
     const row = rowAt(i);
     rows.push(
       <div key={i} role="listitem" className="vrow" data-index={i} aria-setsize={count} aria-posinset={i + 1} style={{ top: i * ROW_HEIGHT, height: ROW_HEIGHT }}>
+        {row && selection ? (
+          <input
+            type="checkbox"
+            className="vrow-check"
+            checked={selection.selected.has(row.id)}
+            onChange={(e) => selection.toggle(row.id, row.name, e.target.checked)}
+            aria-label={t('bulk.select', { name: row.name })}
+          />
+        ) : null}
         {row ? (
           <a className="vrow-link" href={href(`/people/${row.id}`)}>
             <span className="col-name">
@@ -393,7 +478,7 @@ function PeopleList({
 
   const empty = total === 0;
   return (
-    <div className="list-panel card">
+    <div className={selection ? 'list-panel card selecting' : 'list-panel card'}>
       <div className="list-status">
         <span role="status" aria-live="polite" data-testid="people-total">
           {total === null ? t('common.loading') : tc('people.total', total, { count: formatNumber(total) })}

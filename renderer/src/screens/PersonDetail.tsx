@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { errorMessage, invoke } from '../api';
+import { ConsentSection, PrivacySection } from '../components/ConsentSection';
 import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { Timeline } from '../components/Timeline';
@@ -133,6 +134,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
             ) : null}
             <p className="hint">{t('person.updatedAt', { date: formatDateTime(p.updatedAt) })}</p>
           </Section>
+          <ConsentSection personId={id} />
           <PersonPilots person={p} onChanged={person.reload} />
         </div>
         <div className="detail-side">
@@ -146,6 +148,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
           >
             <Timeline entries={p.interactions} onChanged={person.reload} onLog={() => setLogging(true)} context={{ type: 'person', id }} />
           </Section>
+          <PrivacySection personId={id} name={p.name} />
         </div>
       </div>
       {logging ? (

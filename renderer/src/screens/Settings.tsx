@@ -1,13 +1,25 @@
+import { useEffect } from 'react';
 import { invoke } from '../api';
+import { BackupSection } from '../components/BackupSection';
 import { ErrorBox, Facts, Loading, PageHeader, Section } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
+import { useRoute } from '../router';
 import type { AppInfo } from '../types';
+import { RetentionSettingsSection } from './Retention';
 
 export function SettingsScreen() {
   const { t, lang, setLang } = useI18n();
   const info = useLoad<AppInfo>(() => invoke('app.info', {}), []);
+  const section = useRoute().query.get('section');
+  // Opened from a notice or a link (?section=backups): bring that section into view.
+  useEffect(() => {
+    if (!section) return;
+    // After the shell has put the new screen at the top.
+    const timer = window.setTimeout(() => document.getElementById(`${section}-title`)?.scrollIntoView({ block: 'start' }), 60);
+    return () => window.clearTimeout(timer);
+  }, [section]);
   return (
     <div className="page">
       <PageHeader title={t('settings.title')} />
@@ -41,6 +53,8 @@ export function SettingsScreen() {
           </>
         ) : null}
       </Section>
+      <BackupSection />
+      <RetentionSettingsSection />
     </div>
   );
 }

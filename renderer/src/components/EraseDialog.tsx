@@ -1,0 +1,205 @@
+import { useState } from 'react';
+import type { BackupCopy, DataLocation, ErasurePreview, ErasureResult } from '../../../electron/commands/contract';
+import { errorMessage, invoke } from '../api';
+import { useLoad } from '../hooks';
+import { useI18n } from '../i18n';
+import { Dialog } from './Dialog';
+import { ActorField, CountList, useActor } from './privacy';
+import { ErrorBox, Loading } from './ui';
+
+/** The word to type before erasing; compared without regard to case. */
+export function confirmWord(lang: 'nl' | 'en'): string {
+  return lang === 'nl' ? 'WISSEN' : 'ERASE';
+}
+
+/** Backups that still hold a copy of erased data, each with the date it is deleted at the latest. */
+export function BackupCopies({ backups }: { backups: BackupCopy[] }) {
+  const { t, formatDateTime } = useI18n();
+  if (!backups.length) return <p className="muted">{t('erase.noBackups')}</p>;
+  const last = backups.reduce((a, b) => (a.expiresAt > b.expiresAt ? a : b));
+  return (
+    <>
+      <p>{t('erase.backupsUntil', { count: String(backups.length), date: formatDateTime(last.expiresAt) })}</p>
+      <ul className="problem-list backup-copies" data-testid="erase-backups">
+        {backups.map((b) => (
+          <li key={b.file}>
+            <span>
+              {t('erase.backupOf', { date: formatDateTime(b.createdAt) })}
+              {b.unreadable ? <span className="badge badge-warn">{t('erase.unreadable')}</span> : null}
+            </span>
+            <span className="muted">{t('erase.deletedBy', { date: formatDateTime(b.expiresAt) })}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Places({ places }: { places: DataLocation[] }) {
+  const { t } = useI18n();
+  return (
+    <ul className="plain-list">
+      {places.map((s) => (
+        <li key={`${s.table}.${s.column}`}>
+          <code>
+            {s.table}.{s.column}
+          </code>{' '}
+          · {t('erase.rows', { count: String(s.rows) })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Places that refuse the change (a sent newsletter is frozen): a person decides what to do there. */
+function KeptPlaces({ places }: { places: DataLocation[] }) {
+  const { t } = useI18n();
+  if (!places.length) return null;
+  return (
+    <div className="alert alert-warning" data-testid="erase-kept">
+      <p>
+        <strong>{t('erase.keptPlacesTitle')}</strong>
+      </p>
+      <p>{t('erase.keptPlacesText')}</p>
+      <Places places={places} />
+    </div>
+  );
+}
+
+/**
+ * "Wissen": shows what erasure removes (a dry run), asks to type a word, erases, and then shows
+ * what was erased and which backups still hold copies until when.
+ */
+export function EraseDialog({
+  personId,
+  requestId,
+  onClose,
+  onErased,
+}: {
+  personId: number;
+  requestId?: number;
+  onClose: () => void;
+  /** Called after the dialog with the result is closed. */
+  onErased: (result: ErasureResult) => void;
+}) {
+  const { t, lang } = useI18n();
+  const preview = useLoad<ErasurePreview>(() => invoke('avg.erasePreview', { personId }), [personId]);
+  const [typed, setTyped] = useState('');
+  const [actor, setActor, rememberActor] = useActor();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [actorError, setActorError] = useState<string | undefined>(undefined);
+  const [result, setResult] = useState<ErasureResult | null>(null);
+  const word = confirmWord(lang);
+  const ready = typed.trim().toUpperCase() === word;
+
+  const erase = async () => {
+    if (!actor.trim()) {
+      setActorError(t('privacy.actorRequired'));
+      document.getElementById('erase-actor')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setActorError(undefined);
+    rememberActor();
+    try {
+      setResult(await invoke('avg.erase', { personId, requestId: requestId ?? null, actor, confirm: true }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    return (
+      <Dialog
+        title={t('erase.doneTitle')}
+        onClose={() => onErased(result)}
+        wide
+        footer={
+          <button type="button" className="button button-primary" onClick={() => onErased(result)}>
+            {t('common.close')}
+          </button>
+        }
+      >
+        <div data-testid="erase-result">
+          <p className="alert alert-success" role="status">
+            {t('erase.doneText', { name: preview.data?.name ?? '' })}
+          </p>
+          <h3>{t('erase.erasedTitle')}</h3>
+          <CountList counts={result.counts} />
+          {result.scrubbed.length ? (
+            <>
+              <h3>{t('erase.scrubbedTitle')}</h3>
+              <Places places={result.scrubbed} />
+            </>
+          ) : null}
+          <KeptPlaces places={result.kept} />
+          <p>{t('erase.suppressedText', { count: String(result.suppressedAddresses) })}</p>
+          <h3>{t('erase.backupsTitle')}</h3>
+          <BackupCopies backups={result.backups} />
+        </div>
+      </Dialog>
+    );
+  }
+
+  const p = preview.data;
+  return (
+    <Dialog
+      title={t('erase.title', { name: p?.name ?? '' })}
+      onClose={onClose}
+      wide
+      initialFocus="erase-confirm-word"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="button button-danger" onClick={erase} disabled={!ready || busy || !p}>
+            {busy ? t('erase.busy') : t('erase.submit')}
+          </button>
+        </>
+      }
+    >
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ErrorBox message={preview.error} onRetry={preview.reload} />
+      {preview.loading && !p ? <Loading /> : null}
+      {p ? (
+        <>
+          <div className="alert alert-warning">
+            <p>
+              <strong>{t('erase.warning')}</strong>
+            </p>
+            <p>{t('erase.warningText')}</p>
+          </div>
+          <h3>{t('erase.willErase')}</h3>
+          <CountList counts={p.counts} />
+          {p.occurrences.length ? (
+            <>
+              <h3>{t('erase.occurrencesTitle')}</h3>
+              <Places places={p.occurrences} />
+            </>
+          ) : null}
+          <KeptPlaces places={p.kept} />
+          <h3>{t('erase.keptTitle')}</h3>
+          <p className="muted">{t('erase.keptText')}</p>
+          <h3>{t('erase.backupsTitle')}</h3>
+          <BackupCopies backups={p.backups} />
+          <div className="field erase-confirm">
+            <label className="field-label" htmlFor="erase-confirm-word">
+              {t('erase.typeWord', { word })}
+            </label>
+            <input id="erase-confirm-word" type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
+          </div>
+          <ActorField id="erase-actor" value={actor} onChange={setActor} error={actorError} />
+        </>
+      ) : null}
+    </Dialog>
+  );
+}
