@@ -160,6 +160,7 @@ export function classifyStorageError(error: unknown, filePath?: string): Storage
     else if (code.startsWith('SQLITE_NOTADB')) fault = 'not_schakel_database';
     else if (code.startsWith('SQLITE_CORRUPT')) fault = 'database_damaged';
     else if (code.startsWith('SQLITE_IOERR') || code === 'EIO') fault = 'io_error';
+    else if (code === 'ENOTDIR' || code === 'EEXIST') fault = 'folder_unavailable';
     if (fault) return storageError(fault, details, error);
   }
   return null;

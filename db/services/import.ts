@@ -1,3 +1,4 @@
+import { LABELS, type SuppressionReason } from './consent-model';
 import { randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../connection';
@@ -611,10 +612,13 @@ function exclusive<T>(db: Db, fn: () => Promise<T>): Promise<T> {
 export async function validateImport(
   ctx: { db: Db; sqlite: BetterSqlite3.Database }, session: ImportSession, mapping: ImportMapping, mode: DuplicateMode,
   lang: UiLanguage = 'nl',
+  screen: SuppressionScreen = async () => [],
 ): Promise<ImportReport> {
   assertOpen(session);
   const rows = await prepareRows(session, mapping);
   const plan = await exclusive(ctx.db, async () => cachedPlan(ctx.sqlite, session, rows, mode));
+  const addresses = rows.flatMap((row) => row.emails.map((e) => ({ line: row.line, email: e.email })));
+  const hits = await screen(addresses.map((a) => a.email));
   if (!session.busy) session.progress = { phase: 'parsed', done: rows.length, total: rows.length };
   return {
     importId: session.id,
@@ -624,8 +628,17 @@ export async function validateImport(
     duplicates: plan.duplicates,
     invalid: problems(plan.invalid, lang),
     newOrganisations: [...plan.newOrganisations.values()].map((o) => o.name),
+    suppressed: hits.map((h) => ({
+      line: addresses[h.index]!.line,
+      email: h.email,
+      reason: LABELS.suppressionReason[h.reason][lang],
+      since: h.since,
+    })),
   };
 }
+
+/** Which of these addresses are on the suppression list (index into the given array). */
+export type SuppressionScreen = (emails: string[]) => Promise<{ index: number; email: string; reason: SuppressionReason; since: string }[]>;
 
 function assertOpen(session: ImportSession): void {
   if (session.committed) {

@@ -44,6 +44,8 @@ export interface ImportReport {
   duplicates: { line: number; email: string; existingPersonId: number | null; inFile: boolean }[];
   invalid: ImportRowProblem[];
   newOrganisations: string[];
+  /** Rows whose address is on the suppression list: they join the register, never a mailing list without fresh consent. */
+  suppressed: { line: number; email: string; reason: string; since: string }[];
 }
 
 export interface ImportResult {

@@ -1,3 +1,5 @@
+import { screenAddresses } from '../../db/services/suppression';
+import { hasherFor } from './consent';
 import { commitImport, ImportStore, previewImport, validateImport } from '../../db/services/import';
 import type { importContract } from '../commands/import.contract';
 import type { Handlers } from '../commands/registry';
@@ -7,8 +9,10 @@ export const importStore = new ImportStore();
 
 export const importHandlers: Handlers<typeof importContract> = {
   'import.preview': (_ctx, { fileName, contentBase64 }) => previewImport(importStore, fileName, Buffer.from(contentBase64, 'base64')),
-  'import.validate': (ctx, { importId, mapping, duplicates, lang }) =>
-    validateImport(ctx, importStore.get(importId), mapping, duplicates, lang),
+  'import.validate': async (ctx, { importId, mapping, duplicates, lang }) => {
+    const screen = async (emails: string[]) => screenAddresses(ctx.db, await hasherFor(ctx), emails);
+    return validateImport(ctx, importStore.get(importId), mapping, duplicates, lang, screen);
+  },
   'import.commit': (ctx, { importId, mapping, duplicates }) => commitImport(ctx, importStore.get(importId), mapping, duplicates),
   'import.progress': (_ctx, { importId }) => ({ ...importStore.get(importId).progress }),
   'import.discard': (_ctx, { importId }) => {

@@ -197,6 +197,10 @@ describe('consent on the person page', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'opnieuw.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.getByRole('button', { name: 'Controleren' }).click();
     await page.getByTestId('import-report').waitFor();
+    const blocked = page.getByTestId('import-suppressed');
+    await expect(blocked.textContent()).resolves.toMatch(/Regel 2\s*eva\.wisselink@example\.org — Gegevens gewist/);
+    await expect(blocked.getByRole('listitem').count()).resolves.toBe(1);
+    await screenshot(page, 'import-suppressed');
     await page.getByRole('button', { name: 'Importeren', exact: true }).click();
     await page.getByTestId('import-result').waitFor();
 

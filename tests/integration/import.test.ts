@@ -364,3 +364,17 @@ describe('the store of parsed files', () => {
     expect(store.size).toBe(1);
   });
 });
+
+describe('suppressed addresses', () => {
+  it('lists rows whose address is on the suppression list, with line number and reason', async () => {
+    await core.call('consent.suppress', { email: 'Weg@Example.org ', reason: 'complaint', actor: 'Secretariaat' });
+    const csv = ['Voornaam;Achternaam;E-mail', 'Anna;Aan;anna@example.org', 'Wim;Weg;weg@example.org', 'Bo;Blijft;bo@example.org'].join('\r\n');
+    const p = await preview(core, 'lijst.csv', csv);
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
+    expect(report.suppressed).toEqual([{ line: 3, email: 'weg@example.org', reason: 'Klacht', since: expect.any(String) }]);
+    const en = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip', lang: 'en' });
+    expect(en.suppressed[0]?.reason).toBe('Complaint');
+    const clean = await preview(core, 'schoon.csv', 'Naam;E-mail\r\nAnna Aan;anna@example.org\r\n');
+    expect((await core.call('import.validate', { importId: clean.importId, mapping: clean.suggestedMapping, duplicates: 'skip' })).suppressed).toEqual([]);
+  });
+});

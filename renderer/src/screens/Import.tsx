@@ -387,7 +387,7 @@ function CheckStep({
   onCommit: () => void;
   onCancel: () => void;
 }) {
-  const { t, tc, formatNumber } = useI18n();
+  const { t, tc, formatNumber, formatDate } = useI18n();
   const existing = report.duplicates.filter((d) => !d.inFile).length;
   const willWrite = report.toCreate + (duplicates === 'merge' ? existing : 0);
   return (
@@ -444,6 +444,24 @@ function CheckStep({
             ))}
           </ul>
           {report.duplicates.length > LIST_LIMIT ? <p className="muted">{t('import.andMore', { count: formatNumber(report.duplicates.length - LIST_LIMIT) })}</p> : null}
+        </div>
+      ) : null}
+
+      {report.suppressed.length > 0 ? (
+        <div className="report-block">
+          <h3>{t('import.suppressedTitle')}</h3>
+          <p className="muted">{t('import.suppressedText')}</p>
+          <ul className="problem-list" data-testid="import-suppressed">
+            {report.suppressed.slice(0, LIST_LIMIT).map((d) => (
+              <li key={`${d.line}-${d.email}`}>
+                <span className="line-no">{t('import.line', { line: String(d.line) })}</span>
+                <span>
+                  {d.email} — {d.reason} ({formatDate(d.since)})
+                </span>
+              </li>
+            ))}
+          </ul>
+          {report.suppressed.length > LIST_LIMIT ? <p className="muted">{t('import.andMore', { count: formatNumber(report.suppressed.length - LIST_LIMIT) })}</p> : null}
         </div>
       ) : null}
 
