@@ -87,6 +87,7 @@ describe('start screen', () => {
     await screenshot(page, 'start');
 
     await nav(s, 'Pilots');
+    await page.getByRole('heading', { level: 1, name: 'Pilots' }).waitFor();
     await page.getByRole('main').getByRole('link', { name: /Omgevingsadvies 2\.0/ }).waitFor();
     await expect(page.getByRole('main').getByRole('link').count()).resolves.toBe(4);
     await screenshot(page, 'pilots');

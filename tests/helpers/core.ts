@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCore, type Core } from '../../electron/core';
+import { startCore, type Core, type CoreOptions } from '../../electron/core';
 import type { CommandName, InputOf, OutputOf } from '../../electron/commands/contract';
 
 export function tempDir(prefix = 'schakel-test-'): string {
@@ -15,7 +15,7 @@ export interface TestCore extends Core {
   dispose(): Promise<void>;
 }
 
-export async function createTestCore(options: { demo?: boolean; now?: () => Date } = {}): Promise<TestCore> {
+export async function createTestCore(options: Omit<CoreOptions, 'dataDir'> = {}): Promise<TestCore> {
   const dataDir = tempDir();
   const core = await startCore({ dataDir, ...options });
   return {
