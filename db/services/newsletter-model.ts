@@ -577,3 +577,6 @@ export function pick(value: Bilingual, lang: NewsletterLanguage): string {
 }
 
 export const emptyBilingual = (): Bilingual => ({ nl: '', en: '' });
+
+/** The editor waits this long after the last keystroke before it asks for a new preview. */
+export const PREVIEW_DEBOUNCE_MS = 120;

@@ -1,3 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PREVIEW_DEBOUNCE_MS } from '../../db/services/newsletter-model';
+import type { CommandName } from '../../electron/commands/contract';
+import { startCore } from '../../electron/core';
 import { UnsubscribeTokens } from '../../db/services/newsletter';
 import { sampleEditionContent } from '../../db/services/newsletter-sample';
 import { compileEdition, createBufferMerger, type MergeRecipient, type NewsletterSettings } from '../../db/services/render';
@@ -27,7 +33,40 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * merge_per_s: personalised HTML + text as UTF-8 buffers (+ subject, preheader, signed unsubscribe token) per recipient
  * after one compile.
  */
+/**
+ * preview_update_ms: what the editor waits after typing stops (its debounce) plus the p95 of
+ * `newsletter.preview` for a draft that changed since the last call (no cache hit), through the command registry.
+ */
+async function previewUpdate(report: Report): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'schakel-bench-preview-'));
+  const core = await startCore({ dataDir, backup: { auto: false } });
+  try {
+    const call = async (name: CommandName, input: unknown) => {
+      const r = await core.registry.invoke(name, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value as any;
+    };
+    const edition = await call('newsletter.editions.create', { title: 'Bench' });
+    const draft = structuredClone(sampleEditionContent());
+    const times: number[] = [];
+    for (let i = 0; i < 45; i++) {
+      draft.title.nl = `Voorjaarsupdate ${i}`;
+      const started = performance.now();
+      await call('newsletter.preview', { editionId: edition.id, draft, language: 'nl' });
+      if (i >= 5) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const p95 = times[Math.ceil(times.length * 0.95) - 1]!;
+    console.error(`[bench] preview: command p95 ${p95.toFixed(1)} ms + debounce ${PREVIEW_DEBOUNCE_MS} ms`);
+    report('preview_update_ms', PREVIEW_DEBOUNCE_MS + p95, 'ms');
+  } finally {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(report: Report): Promise<void> {
+  await previewUpdate(report);
   const content = sampleEditionContent();
   const input = { content, language: 'nl' as const, settings: SETTINGS, mode: 'mail' as const };
   for (let i = 0; i < 5; i++) await compileEdition(input);

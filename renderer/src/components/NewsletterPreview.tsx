@@ -8,7 +8,8 @@ import { Combobox, type Option } from './Picker';
 import { Chip } from './ui';
 
 /** Waits this long after the last keystroke before asking for a new preview. */
-export const PREVIEW_DEBOUNCE_MS = 120;
+export { PREVIEW_DEBOUNCE_MS } from '../../../db/services/newsletter-model';
+import { PREVIEW_DEBOUNCE_MS } from '../../../db/services/newsletter-model';
 
 const WIDTHS = { desktop: 700, mobile: 375 } as const;
 type Width = keyof typeof WIDTHS;
