@@ -52,3 +52,39 @@ export function useDebounced<T>(value: T, delay: number): T {
   }, [value, delay]);
   return debounced;
 }
+
+export interface ConfirmAction {
+  /** The confirm dialog is shown. */
+  open: boolean;
+  busy: boolean;
+  error: string | null;
+  /** Shows the dialog, without an error from an earlier try. */
+  ask: () => void;
+  cancel: () => void;
+  /** Runs the confirmed work; a failure shows in `error` and leaves the dialog open. */
+  run: (work: () => Promise<void>) => Promise<void>;
+}
+
+/** State for an action the user confirms in a dialog first (delete, archive). */
+export function useConfirmAction(): ConfirmAction {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ask = useCallback(() => {
+    setError(null);
+    setOpen(true);
+  }, []);
+  const cancel = useCallback(() => setOpen(false), []);
+  const run = useCallback(async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { open, busy, error, ask, cancel, run };
+}

@@ -11,9 +11,9 @@ import type {
 import { ApiError, errorMessage, invoke } from '../api';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { Dialog } from './Dialog';
-import { ActorField, CONSENT_METHOD_LIST, HAND_UNSUBSCRIBE_CHANNELS, localNow, localToIso, useActor } from './privacy';
-import { describe, FieldError, issuesByPath, useProblemFocus, useToast } from './ui';
+import { Dialog, DialogFooter } from './Dialog';
+import { ActorField, CONSENT_METHOD_LIST, HAND_UNSUBSCRIBE_CHANNELS, localNow, localToIso, useActor, useRequiredActor } from './privacy';
+import { ChoiceSelect, describe, FieldError, FormError, issuesByPath, SegmentedField, useProblemFocus, useToast } from './ui';
 
 export type SubscribeTarget =
   | {
@@ -226,23 +226,10 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
       onClose={onClose}
       wide
       initialFocus="subscribe-list"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="subscribe-form" className="button button-primary" disabled={busy || !detail}>
-            {busy ? t('common.saving') : target.kind === 'many' ? tc('subscribe.submitMany', target.personIds.length, { count: formatNumber(target.personIds.length) }) : t('subscribe.submit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="subscribe-form" onCancel={onClose} label={target.kind === 'many' ? tc('subscribe.submitMany', target.personIds.length, { count: formatNumber(target.personIds.length) }) : t('subscribe.submit')} busy={busy} disabled={!detail} />}
     >
       <form id="subscribe-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         {target.kind === 'many' ? <p className="subscribe-who">{target.description}</p> : null}
         <div className="field">
           <label className="field-label" htmlFor="subscribe-list">
@@ -293,13 +280,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
                 <label className="field-label" htmlFor="consent-method">
                   {t('subscribe.how')}
                 </label>
-                <select id="consent-method" value={form.method} onChange={(e) => set('method', e.target.value as ConsentMethod)}>
-                  {CONSENT_METHOD_LIST.map((m) => (
-                    <option key={m} value={m}>
-                      {t(`source.${m}`)}
-                    </option>
-                  ))}
-                </select>
+                <ChoiceSelect id="consent-method" value={form.method} options={CONSENT_METHOD_LIST} label={(m) => t(`source.${m}`)} onChange={(v) => set('method', v)} />
               </div>
             </div>
             <div className="field">
@@ -385,22 +366,15 @@ export function UnsubscribeDialog({
   const [channel, setChannel] = useState<UnsubscribeChannel>('email');
   const [note, setNote] = useState('');
   const [objection, setObjection] = useState(initialObjection);
-  const [actor, setActor, rememberActor] = useActor();
+  const { actor, check: checkActor, field: actorField } = useRequiredActor('unsubscribe-actor');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [actorError, setActorError] = useState<string | undefined>(undefined);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!actor.trim()) {
-      setActorError(t('privacy.actorRequired'));
-      document.getElementById('unsubscribe-actor')?.focus();
-      return;
-    }
+    if (!checkActor()) return;
     setBusy(true);
     setError(null);
-    setActorError(undefined);
-    rememberActor();
     try {
       const result = await invoke('consent.unsubscribe', {
         personId,
@@ -430,23 +404,10 @@ export function UnsubscribeDialog({
       title={t('unsubscribe.title', { name })}
       onClose={onClose}
       initialFocus="unsubscribe-submit"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button id="unsubscribe-submit" type="submit" form="unsubscribe-form" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('unsubscribe.submit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter id="unsubscribe-submit" form="unsubscribe-form" onCancel={onClose} label={t('unsubscribe.submit')} busy={busy} />}
     >
       <form id="unsubscribe-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <fieldset className="field">
           <legend className="field-label">{t('unsubscribe.from')}</legend>
           {activeLists.map((s) => (
@@ -463,17 +424,7 @@ export function UnsubscribeDialog({
             </span>
           </label>
         </fieldset>
-        <fieldset className="field">
-          <legend className="field-label">{t('unsubscribe.channel')}</legend>
-          <div className="segmented">
-            {HAND_UNSUBSCRIBE_CHANNELS.map((c) => (
-              <label key={c} className={channel === c ? 'segment selected' : 'segment'}>
-                <input type="radio" name="unsubscribe-channel" value={c} checked={channel === c} onChange={() => setChannel(c)} />
-                {t(`source.${c}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <SegmentedField legend={t('unsubscribe.channel')} name="unsubscribe-channel" options={HAND_UNSUBSCRIBE_CHANNELS} value={channel} onChange={setChannel} label={(c) => t(`source.${c}`)} />
         <div className="field">
           <label className="field-label" htmlFor="unsubscribe-note">
             {t('unsubscribe.note')}
@@ -484,7 +435,7 @@ export function UnsubscribeDialog({
           <input type="checkbox" checked={objection} onChange={(e) => setObjection(e.target.checked)} />
           {t('unsubscribe.objection')}
         </label>
-        <ActorField id="unsubscribe-actor" value={actor} onChange={setActor} error={actorError} />
+        <ActorField {...actorField} />
       </form>
     </Dialog>
   );
@@ -540,23 +491,10 @@ export function ConfirmSignupDialog({
     <Dialog
       title={t('confirmSignup.title', { list: listName })}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="confirm-signup-form" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('confirmSignup.submit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="confirm-signup-form" onCancel={onClose} label={t('confirmSignup.submit')} busy={busy} />}
     >
       <form id="confirm-signup-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <p className="muted">{t('confirmSignup.text')}</p>
         <div className="form-row">
           <div className="field">

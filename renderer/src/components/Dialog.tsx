@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
+import { FormError } from './ui';
 
 interface DialogProps {
   title: string;
@@ -55,6 +56,43 @@ export function Dialog({ title, onClose, children, footer, wide, initialFocus }:
   );
 }
 
+interface DialogFooterProps {
+  onCancel: () => void;
+  /** Id of the form the main button submits; without it the button runs onConfirm. */
+  form?: string;
+  onConfirm?: () => void;
+  label: string;
+  busy?: boolean;
+  /** Shown on the main button while busy; common.saving unless given. */
+  busyLabel?: string;
+  disabled?: boolean;
+  danger?: boolean;
+  id?: string;
+  cancelId?: string;
+}
+
+/** The cancel and main buttons at the bottom of a dialog. */
+export function DialogFooter({ onCancel, form, onConfirm, label, busy, busyLabel, disabled, danger, id, cancelId }: DialogFooterProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button type="button" id={cancelId} className="button" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button
+        id={id}
+        type={form ? 'submit' : 'button'}
+        form={form}
+        className={danger ? 'button button-danger' : 'button button-primary'}
+        onClick={onConfirm}
+        disabled={busy || disabled}
+      >
+        {busy ? (busyLabel ?? t('common.saving')) : label}
+      </button>
+    </>
+  );
+}
+
 interface ConfirmProps {
   title: string;
   message: ReactNode;
@@ -67,24 +105,14 @@ interface ConfirmProps {
 }
 
 export function ConfirmDialog({ title, message, confirmLabel, danger, busy, error, onConfirm, onCancel }: ConfirmProps) {
-  const { t } = useI18n();
   return (
     <Dialog
       title={title}
       onClose={onCancel}
       initialFocus="confirm-cancel"
-      footer={
-        <>
-          <button type="button" id="confirm-cancel" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className={danger ? 'button button-danger' : 'button button-primary'} onClick={onConfirm} disabled={busy}>
-            {confirmLabel}
-          </button>
-        </>
-      }
+      footer={<DialogFooter cancelId="confirm-cancel" onCancel={onCancel} onConfirm={onConfirm} label={confirmLabel} busyLabel={confirmLabel} busy={busy} danger={danger} />}
     >
-      {error ? <p className="alert alert-error" role="alert">{error}</p> : null}
+      <FormError message={error} />
       <div className="confirm-message">{message}</div>
     </Dialog>
   );

@@ -3,9 +3,9 @@ import type { BackupCopy, DataLocation, ErasurePreview, ErasureResult } from '..
 import { errorMessage, invoke } from '../api';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { Dialog } from './Dialog';
-import { ActorField, CountList, useActor } from './privacy';
-import { ErrorBox, Loading } from './ui';
+import { Dialog, DialogFooter } from './Dialog';
+import { ActorField, CountList, useRequiredActor } from './privacy';
+import { ErrorBox, FormError, Loading } from './ui';
 
 /** The word to type before erasing; compared without regard to case. */
 export function confirmWord(lang: 'nl' | 'en'): string {
@@ -85,24 +85,17 @@ export function EraseDialog({
   const { t, lang } = useI18n();
   const preview = useLoad<ErasurePreview>(() => invoke('avg.erasePreview', { personId }), [personId]);
   const [typed, setTyped] = useState('');
-  const [actor, setActor, rememberActor] = useActor();
+  const { actor, check: checkActor, field: actorField } = useRequiredActor('erase-actor');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [actorError, setActorError] = useState<string | undefined>(undefined);
   const [result, setResult] = useState<ErasureResult | null>(null);
   const word = confirmWord(lang);
   const ready = typed.trim().toUpperCase() === word;
 
   const erase = async () => {
-    if (!actor.trim()) {
-      setActorError(t('privacy.actorRequired'));
-      document.getElementById('erase-actor')?.focus();
-      return;
-    }
+    if (!checkActor()) return;
     setBusy(true);
     setError(null);
-    setActorError(undefined);
-    rememberActor();
     try {
       setResult(await invoke('avg.erase', { personId, requestId: requestId ?? null, actor, confirm: true }));
     } catch (err) {
@@ -152,22 +145,9 @@ export function EraseDialog({
       onClose={onClose}
       wide
       initialFocus="erase-confirm-word"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="button button-danger" onClick={erase} disabled={!ready || busy || !p}>
-            {busy ? t('erase.busy') : t('erase.submit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter onCancel={onClose} onConfirm={erase} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={!ready || !p} danger />}
     >
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <ErrorBox message={preview.error} onRetry={preview.reload} />
       {preview.loading && !p ? <Loading /> : null}
       {p ? (
@@ -197,7 +177,7 @@ export function EraseDialog({
             </label>
             <input id="erase-confirm-word" type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
           </div>
-          <ActorField id="erase-actor" value={actor} onChange={setActor} error={actorError} />
+          <ActorField {...actorField} />
         </>
       ) : null}
     </Dialog>

@@ -4,9 +4,9 @@ import { ApiError, errorMessage, invoke } from '../api';
 import { useLoad } from '../hooks';
 import { INTERACTION_KIND_LIST } from '../constants';
 import { pilotName, useI18n } from '../i18n';
-import { Dialog } from './Dialog';
+import { Dialog, DialogFooter } from './Dialog';
 import { MultiPicker, searchOrganisations, searchPeople, type Option } from './Picker';
-import { describe, FieldError, useProblemFocus, issuesByPath, useToast } from './ui';
+import { describe, FieldError, FormError, issuesByPath, SegmentedField, useProblemFocus, useToast } from './ui';
 
 export interface InteractionPrefill {
   people?: Option[];
@@ -75,34 +75,11 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
       onClose={onClose}
       wide
       initialFocus="interaction-summary"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="interaction-form" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="interaction-form" onCancel={onClose} label={t('common.save')} busy={busy} />}
     >
       <form id="interaction-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <fieldset className="field">
-          <legend className="field-label">{t('interaction.kind')}</legend>
-          <div className="segmented">
-            {INTERACTION_KIND_LIST.map((k) => (
-              <label key={k} className={kind === k ? 'segment selected' : 'segment'}>
-                <input type="radio" name="interaction-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-                {t(`interaction.${k}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <FormError message={error} />
+        <SegmentedField legend={t('interaction.kind')} name="interaction-kind" options={INTERACTION_KIND_LIST} value={kind} onChange={setKind} label={(k) => t(`interaction.${k}`)} />
         <div className="field field-narrow">
           <label className="field-label" htmlFor="interaction-date">
             {t('interaction.date')}

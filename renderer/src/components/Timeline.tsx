@@ -4,7 +4,7 @@ import { errorMessage, invoke } from '../api';
 import { useI18n } from '../i18n';
 import { href } from '../router';
 import { ConfirmDialog } from './Dialog';
-import { EmptyState, useToast } from './ui';
+import { EmptyState, Section, useToast } from './ui';
 
 interface TimelineProps {
   entries: InteractionEntry[];
@@ -12,6 +12,23 @@ interface TimelineProps {
   onLog?: () => void;
   /** What the page is about, so its own link is not repeated on each entry. */
   context?: { type: 'person' | 'organisation' | 'pilot'; id: number };
+}
+
+/** The contact log in its own section on a detail page, with a button to log a contact. */
+export function TimelineSection({ onLog, ...props }: TimelineProps & { onLog: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Section
+      title={t('timeline.title')}
+      actions={
+        <button type="button" className="button button-small" onClick={onLog}>
+          {t('interaction.logShort')}
+        </button>
+      }
+    >
+      <Timeline {...props} onLog={onLog} />
+    </Section>
+  );
 }
 
 /** The contact log of a person, organisation or pilot, newest first. */

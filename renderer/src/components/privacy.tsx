@@ -45,6 +45,25 @@ export function useActor(): [string, (name: string) => void, () => void] {
   return [actor, setActor, remember];
 }
 
+/** The name field of an action that must say who did it: checked before saving, remembered once used. */
+export function useRequiredActor(id: string) {
+  const { t } = useI18n();
+  const [actor, setActor, rememberActor] = useActor();
+  const [error, setError] = useState<string | undefined>(undefined);
+  /** False, with the field marked and focused, when no name is filled in; otherwise clears the mark and remembers the name. */
+  const check = () => {
+    if (!actor.trim()) {
+      setError(t('privacy.actorRequired'));
+      document.getElementById(id)?.focus();
+      return false;
+    }
+    setError(undefined);
+    rememberActor();
+    return true;
+  };
+  return { actor, check, field: { id, value: actor, onChange: setActor, error } };
+}
+
 export function ActorField({ id, value, onChange, error }: { id: string; value: string; onChange: (v: string) => void; error?: string }) {
   const { t } = useI18n();
   return (

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
+import type { Loaded } from '../hooks';
 import { href } from '../router';
 
 export function PageHeader({
@@ -46,12 +47,68 @@ export function ErrorBox({ message, onRetry }: { message: string | null | undefi
   );
 }
 
+/** The message of a failed save, at the top of a form or dialog. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="alert alert-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
 export function Loading() {
   const { t } = useI18n();
   return (
     <p className="loading" role="status">
       {t('common.loading')}
     </p>
+  );
+}
+
+/** A page without its data yet: the loading notice, or the page header with the error and a retry. */
+export function DetailLoadState({ loaded, title, back }: { loaded: Loaded<unknown>; title: string; back: { to: string; label: string } }) {
+  if (loaded.loading) return <Loading />;
+  return (
+    <div className="page">
+      <PageHeader title={title} back={back} />
+      <ErrorBox message={loaded.error} onRetry={loaded.reload} />
+    </div>
+  );
+}
+
+/** The buttons on a register detail page: log a contact, edit and, where allowed, delete. */
+export function DetailActions({ onLog, editPath, onDelete }: { onLog: () => void; editPath: string; onDelete?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button type="button" className="button button-primary" onClick={onLog}>
+        {t('interaction.log')}
+      </button>
+      <a className="button" href={href(editPath)}>
+        {t('common.edit')}
+      </a>
+      {onDelete ? (
+        <button type="button" className="button button-danger-quiet" onClick={onDelete}>
+          {t('common.delete')}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** Cancel (a link back) and save, at the bottom of an edit page. */
+export function EditFormActions({ cancelTo, busy }: { cancelTo: string; busy: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div className="form-actions">
+      <a className="button" href={href(cancelTo)}>
+        {t('common.cancel')}
+      </a>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? t('common.saving') : t('common.save')}
+      </button>
+    </div>
   );
 }
 
@@ -62,6 +119,21 @@ export function EmptyState({ title, text, children }: { title: string; text?: st
       {text ? <p className="empty-text">{text}</p> : null}
       {children ? <div className="empty-actions">{children}</div> : null}
     </div>
+  );
+}
+
+/** The table card of a list page: the error with a retry, a status line, the empty notice or the table, and the loading notice. */
+export function ListPanel({ loaded, count, status, empty, children }: { loaded: Loaded<unknown>; count: number; status: ReactNode; empty: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <ErrorBox message={loaded.error} onRetry={loaded.reload} />
+      <div className="card list-panel-static">
+        <div className="list-status">{status}</div>
+        {loaded.data && count === 0 ? empty : null}
+        {count > 0 ? children : null}
+        {loaded.loading && !loaded.data ? <Loading /> : null}
+      </div>
+    </>
   );
 }
 
@@ -150,6 +222,64 @@ export function FieldError({ id, message }: { id: string; message: string | unde
 /** Props for an input that may carry an error shown by <FieldError id={`${id}-error`} />. */
 export function describe(id: string, error: string | undefined) {
   return error ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
+}
+
+/** A labelled choice of a few options, shown as one row of switch-like radio buttons. */
+export function SegmentedField<T extends string>({
+  legend,
+  name,
+  options,
+  value,
+  onChange,
+  label,
+}: {
+  legend: string;
+  name: string;
+  options: readonly T[];
+  value: T;
+  onChange: (value: T) => void;
+  label: (option: T) => string;
+}) {
+  return (
+    <fieldset className="field">
+      <legend className="field-label">{legend}</legend>
+      <div className="segmented">
+        {options.map((option) => (
+          <label key={option} className={value === option ? 'segment selected' : 'segment'}>
+            <input type="radio" name={name} value={option} checked={value === option} onChange={() => onChange(option)} />
+            {label(option)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A <select> over a fixed list of values, each shown by its label. */
+export function ChoiceSelect<T extends string>({
+  id,
+  value,
+  options,
+  label,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  value: T;
+  options: readonly T[];
+  label: (option: T) => string;
+  onChange: (value: T) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
+      {options.map((option) => (
+        <option key={option} value={option}>
+          {label(option)}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 export function Chip({ children, onRemove, removeLabel }: { children: ReactNode; onRemove?: () => void; removeLabel?: string }) {

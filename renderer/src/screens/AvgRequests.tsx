@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AvgRequestChannel, AvgRequestKind, AvgRequestStatus, AvgRequestView, AvgSummary, PersonConsent } from '../../../electron/commands/contract';
 import { ApiError, errorMessage, invoke } from '../api';
 import { UnsubscribeDialog } from '../components/ConsentDialogs';
-import { Dialog } from '../components/Dialog';
+import { Dialog, DialogFooter } from '../components/Dialog';
 import { EraseDialog } from '../components/EraseDialog';
 import { searchPeople, SinglePicker, type Option } from '../components/Picker';
 import {
@@ -13,8 +13,9 @@ import {
   downloadDocument,
   localToday,
   useActor,
+  useRequiredActor,
 } from '../components/privacy';
-import { describe, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, Loading, PageHeader, Section, useProblemFocus, useToast } from '../components/ui';
+import { ChoiceSelect, describe, DetailLoadState, EmptyState, ErrorBox, Facts, FieldError, FormError, issuesByPath, ListPanel, PageHeader, Section, SegmentedField, useProblemFocus, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { makeI18n, translate, useI18n, type Lang } from '../i18n';
 import { registerNoticeProvider, type Notice } from '../notices';
@@ -124,9 +125,10 @@ export function AvgRequestsScreen() {
           </li>
         </ul>
       ) : null}
-      <ErrorBox message={requests.error} onRetry={requests.reload} />
-      <div className="card list-panel-static">
-        <div className="list-status">
+      <ListPanel
+        loaded={requests}
+        count={rows.length}
+        status={
           <div className="segmented" role="group" aria-label={t('avg.show')}>
             <label className={openOnly ? 'segment selected' : 'segment'}>
               <input type="radio" name="avg-filter" checked={openOnly} onChange={() => setOpenOnly(true)} />
@@ -137,44 +139,42 @@ export function AvgRequestsScreen() {
               {t('avg.filterAll')}
             </label>
           </div>
-        </div>
-        {requests.data && rows.length === 0 ? <EmptyState title={openOnly ? t('avg.emptyOpen') : t('avg.empty')} text={t('avg.emptyText')} /> : null}
-        {rows.length ? (
-          <table className="table avg-table" aria-label={t('avg.title')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('avg.kind')}</th>
-                <th scope="col">{t('avg.subject')}</th>
-                <th scope="col">{t('avg.received')}</th>
-                <th scope="col">{t('avg.due')}</th>
-                <th scope="col">{t('avg.status')}</th>
-                <th scope="col">{t('avg.handledBy')}</th>
+        }
+        empty={<EmptyState title={openOnly ? t('avg.emptyOpen') : t('avg.empty')} text={t('avg.emptyText')} />}
+      >
+        <table className="table avg-table" aria-label={t('avg.title')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('avg.kind')}</th>
+              <th scope="col">{t('avg.subject')}</th>
+              <th scope="col">{t('avg.received')}</th>
+              <th scope="col">{t('avg.due')}</th>
+              <th scope="col">{t('avg.status')}</th>
+              <th scope="col">{t('avg.handledBy')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className={r.overdue ? 'row-overdue' : undefined}>
+                <td>
+                  <a href={href(`/avg/${r.id}`)} className="strong-link">
+                    {t(`avgKind.${r.kind}`)}
+                  </a>
+                </td>
+                <td>{subjectOf(r, t('avg.erasedSubject'))}</td>
+                <td>{formatDate(r.receivedOn)}</td>
+                <td>
+                  <DueCell r={r} />
+                </td>
+                <td>
+                  <span className={`badge avg-status-${r.status}`}>{t(`avgStatus.${r.status}`)}</span>
+                </td>
+                <td>{r.handledBy ?? <span className="muted">—</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className={r.overdue ? 'row-overdue' : undefined}>
-                  <td>
-                    <a href={href(`/avg/${r.id}`)} className="strong-link">
-                      {t(`avgKind.${r.kind}`)}
-                    </a>
-                  </td>
-                  <td>{subjectOf(r, t('avg.erasedSubject'))}</td>
-                  <td>{formatDate(r.receivedOn)}</td>
-                  <td>
-                    <DueCell r={r} />
-                  </td>
-                  <td>
-                    <span className={`badge avg-status-${r.status}`}>{t(`avgStatus.${r.status}`)}</span>
-                  </td>
-                  <td>{r.handledBy ?? <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {requests.loading && !requests.data ? <Loading /> : null}
-      </div>
+            ))}
+          </tbody>
+        </table>
+      </ListPanel>
       {creating ? (
         <NewRequestDialog
           personId={preset ?? null}
@@ -276,35 +276,16 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
       onClose={onClose}
       wide
       initialFocus="avg-kind"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="avg-form" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="avg-form" onCancel={onClose} label={t('common.save')} busy={busy} />}
     >
       <form id="avg-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="form-row">
           <div className="field">
             <label className="field-label" htmlFor="avg-kind">
               {t('avg.kind')}
             </label>
-            <select id="avg-kind" value={kind} onChange={(e) => setKind(e.target.value as AvgRequestKind)}>
-              {AVG_KIND_LIST.map((k) => (
-                <option key={k} value={k}>
-                  {t(`avgKind.${k}`)}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect id="avg-kind" value={kind} options={AVG_KIND_LIST} label={(k) => t(`avgKind.${k}`)} onChange={setKind} />
             <p className="hint">{t(`avgKind.${kind}.hint`)}</p>
           </div>
           <div className="field">
@@ -336,17 +317,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
             </div>
           </div>
         ) : null}
-        <fieldset className="field">
-          <legend className="field-label">{t('avg.channel')}</legend>
-          <div className="segmented">
-            {AVG_CHANNEL_LIST.map((c) => (
-              <label key={c} className={channel === c ? 'segment selected' : 'segment'}>
-                <input type="radio" name="avg-channel" value={c} checked={channel === c} onChange={() => setChannel(c)} />
-                {t(`avgChannel.${c}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <SegmentedField legend={t('avg.channel')} name="avg-channel" options={AVG_CHANNEL_LIST} value={channel} onChange={setChannel} label={(c) => t(`avgChannel.${c}`)} />
         <div className="field">
           <label className="field-label" htmlFor="avg-notes">
             {t('field.notes')}
@@ -369,15 +340,7 @@ export function AvgRequestDetailScreen({ id }: { id: number }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  if (request.loading && !request.data) return <Loading />;
-  if (!request.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('avg.requestTitle')} back={{ to: '/avg', label: t('nav.avg') }} />
-        <ErrorBox message={request.error} onRetry={request.reload} />
-      </div>
-    );
-  }
+  if (!request.data) return <DetailLoadState loaded={request} title={t('avg.requestTitle')} back={{ to: '/avg', label: t('nav.avg') }} />;
   const r = request.data;
   const open = r.status === 'open' || r.status === 'in_progress';
 
@@ -512,22 +475,15 @@ function RequestUpdateForm({ request, onSaved }: { request: AvgRequestView; onSa
   const [handledBy, setHandledBy] = useState(request.handledBy ?? '');
   const [notes, setNotes] = useState(request.notes ?? '');
   const [outcome, setOutcome] = useState(request.outcome ?? '');
-  const [actor, setActor, rememberActor] = useActor();
+  const { actor, check: checkActor, field: actorField } = useRequiredActor('avg-update-actor');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [actorError, setActorError] = useState<string | undefined>(undefined);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    if (!actor.trim()) {
-      setActorError(t('privacy.actorRequired'));
-      document.getElementById('avg-update-actor')?.focus();
-      return;
-    }
-    setActorError(undefined);
+    if (!checkActor()) return;
     setBusy(true);
     setError(null);
-    rememberActor();
     try {
       await invoke('avg.updateRequest', {
         id: request.id,
@@ -550,23 +506,13 @@ function RequestUpdateForm({ request, onSaved }: { request: AvgRequestView; onSa
   return (
     <Section title={t('avg.handling')}>
       <form className="form" onSubmit={save} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="form-row">
           <div className="field">
             <label className="field-label" htmlFor="avg-status">
               {t('avg.status')}
             </label>
-            <select id="avg-status" value={status} onChange={(e) => setStatus(e.target.value as AvgRequestStatus)}>
-              {AVG_STATUS_LIST.map((s) => (
-                <option key={s} value={s}>
-                  {t(`avgStatus.${s}`)}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect id="avg-status" value={status} options={AVG_STATUS_LIST} label={(s) => t(`avgStatus.${s}`)} onChange={setStatus} />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="avg-handled-by">
@@ -588,7 +534,7 @@ function RequestUpdateForm({ request, onSaved }: { request: AvgRequestView; onSa
           <textarea id="avg-outcome" rows={3} value={outcome} onChange={(e) => setOutcome(e.target.value)} />
           {closing ? <p className="hint">{t('avg.outcomeHint')}</p> : null}
         </div>
-        <ActorField id="avg-update-actor" value={actor} onChange={setActor} error={actorError} />
+        <ActorField {...actorField} />
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t('common.saving') : t('common.save')}
@@ -637,23 +583,10 @@ function ExtendDialog({ request, onClose, onDone }: { request: AvgRequestView; o
       title={t('avg.extend')}
       onClose={onClose}
       initialFocus="avg-extend-reason"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="avg-extend-form" className="button button-primary" disabled={busy}>
-            {t('avg.extendSubmit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="avg-extend-form" onCancel={onClose} label={t('avg.extendSubmit')} busyLabel={t('avg.extendSubmit')} busy={busy} />}
     >
       <form id="avg-extend-form" className="form" onSubmit={submit} noValidate>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <p>{t('avg.extendText', { date: formatDate(request.deadlineOn) })}</p>
         <div className="field">
           <label className="field-label" htmlFor="avg-extend-reason">

@@ -3,9 +3,9 @@ import type { AddressLookup, LawfulBasis, ListMember, MailingListDetail, Mailing
 import { ApiError, errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ActorField, LAWFUL_BASIS_LIST, StatusBadge, useActor } from '../components/privacy';
-import { describe, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, Loading, PageHeader, Section, useProblemFocus, useToast } from '../components/ui';
+import { describe, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, ListPanel, Loading, PageHeader, Section, SegmentedField, useProblemFocus, useToast } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
-import { useLoad } from '../hooks';
+import { useConfirmAction, useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import type { Language } from '../types';
@@ -27,65 +27,66 @@ export function ListsScreen() {
           </a>
         }
       />
-      <ErrorBox message={lists.error} onRetry={lists.reload} />
-      <div className="card list-panel-static">
-        <div className="list-status">
-          <span>{tc('lists.count', rows.length, { count: formatNumber(rows.length) })}</span>
-          <label className="checkbox">
-            <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
-            {t('lists.showArchived')}
-          </label>
-        </div>
-        {lists.data && rows.length === 0 ? (
+      <ListPanel
+        loaded={lists}
+        count={rows.length}
+        status={
+          <>
+            <span>{tc('lists.count', rows.length, { count: formatNumber(rows.length) })}</span>
+            <label className="checkbox">
+              <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
+              {t('lists.showArchived')}
+            </label>
+          </>
+        }
+        empty={
           <EmptyState title={t('lists.emptyTitle')} text={t('lists.emptyText')}>
             <a className="button button-primary" href={href('/lists/new')}>
               {t('lists.new')}
             </a>
           </EmptyState>
-        ) : null}
-        {rows.length ? (
-          <table className="table" aria-label={t('lists.title')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.name')}</th>
-                <th scope="col">{t('list.lawfulBasis')}</th>
-                <th scope="col">{t('field.language')}</th>
-                <th scope="col" className="num">
-                  {t('subscription.subscribed')}
-                </th>
-                <th scope="col" className="num">
-                  {t('subscription.pending')}
-                </th>
-                <th scope="col" className="num">
-                  {t('subscription.unsubscribed')}
-                </th>
+        }
+      >
+        <table className="table" aria-label={t('lists.title')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('field.name')}</th>
+              <th scope="col">{t('list.lawfulBasis')}</th>
+              <th scope="col">{t('field.language')}</th>
+              <th scope="col" className="num">
+                {t('subscription.subscribed')}
+              </th>
+              <th scope="col" className="num">
+                {t('subscription.pending')}
+              </th>
+              <th scope="col" className="num">
+                {t('subscription.unsubscribed')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((l) => (
+              <tr key={l.id}>
+                <td>
+                  <a href={href(`/lists/${l.id}`)} className="strong-link">
+                    {l.name}
+                  </a>
+                  {l.archived ? <span className="badge badge-quiet">{t('list.archived')}</span> : null}
+                  <span className="cell-sub">
+                    {l.purpose ? t('list.versionShort', { version: String(l.purpose.version) }) : t('list.noPurpose')}
+                    {l.doubleOptIn ? ` · ${t('list.doubleOptInShort')}` : ''}
+                  </span>
+                </td>
+                <td>{t(`basis.${l.lawfulBasis}`)}</td>
+                <td>{t(`language.${l.language}`)}</td>
+                <td className="num">{formatNumber(l.counts.subscribed)}</td>
+                <td className="num">{formatNumber(l.counts.pending)}</td>
+                <td className="num">{formatNumber(l.counts.unsubscribed)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((l) => (
-                <tr key={l.id}>
-                  <td>
-                    <a href={href(`/lists/${l.id}`)} className="strong-link">
-                      {l.name}
-                    </a>
-                    {l.archived ? <span className="badge badge-quiet">{t('list.archived')}</span> : null}
-                    <span className="cell-sub">
-                      {l.purpose ? t('list.versionShort', { version: String(l.purpose.version) }) : t('list.noPurpose')}
-                      {l.doubleOptIn ? ` · ${t('list.doubleOptInShort')}` : ''}
-                    </span>
-                  </td>
-                  <td>{t(`basis.${l.lawfulBasis}`)}</td>
-                  <td>{t(`language.${l.language}`)}</td>
-                  <td className="num">{formatNumber(l.counts.subscribed)}</td>
-                  <td className="num">{formatNumber(l.counts.pending)}</td>
-                  <td className="num">{formatNumber(l.counts.unsubscribed)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {lists.loading && !lists.data ? <Loading /> : null}
-      </div>
+            ))}
+          </tbody>
+        </table>
+      </ListPanel>
       <AddressLookupSection />
     </div>
   );
@@ -155,35 +156,18 @@ export function ListDetailScreen({ id }: { id: number }) {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const list = useLoad<MailingListDetail>(() => invoke('lists.get', { id }), [id]);
-  const [archiving, setArchiving] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const archiving = useConfirmAction();
 
-  if (list.loading && !list.data) return <Loading />;
-  if (!list.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('list.title')} back={{ to: '/lists', label: t('nav.lists') }} />
-        <ErrorBox message={list.error} onRetry={list.reload} />
-      </div>
-    );
-  }
+  if (!list.data) return <DetailLoadState loaded={list} title={t('list.title')} back={{ to: '/lists', label: t('nav.lists') }} />;
   const l = list.data;
 
-  const toggleArchive = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const toggleArchive = () =>
+    archiving.run(async () => {
       await invoke('lists.archive', { id, archived: !l.archived });
       toast.show(l.archived ? t('list.unarchived') : t('list.archivedDone'));
-      setArchiving(false);
+      archiving.cancel();
       list.reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="page">
@@ -201,7 +185,7 @@ export function ListDetailScreen({ id }: { id: number }) {
             <a className="button" href={href(`/lists/${id}/edit`)}>
               {t('common.edit')}
             </a>
-            <button type="button" className="button button-quiet" onClick={() => setArchiving(true)}>
+            <button type="button" className="button button-quiet" onClick={archiving.ask}>
               {l.archived ? t('list.unarchive') : t('list.archive')}
             </button>
           </>
@@ -256,15 +240,15 @@ export function ListDetailScreen({ id }: { id: number }) {
           <Members listId={id} />
         </div>
       </div>
-      {archiving ? (
+      {archiving.open ? (
         <ConfirmDialog
           title={l.archived ? t('list.unarchiveTitle') : t('list.archiveTitle')}
           message={<p>{l.archived ? t('list.unarchiveText', { name: l.name }) : t('list.archiveText', { name: l.name })}</p>}
           confirmLabel={l.archived ? t('list.unarchive') : t('list.archive')}
-          busy={busy}
-          error={error}
+          busy={archiving.busy}
+          error={archiving.error}
           onConfirm={toggleArchive}
-          onCancel={() => setArchiving(false)}
+          onCancel={archiving.cancel}
         />
       ) : null}
     </div>
@@ -343,15 +327,7 @@ interface ListForm {
 export function ListEditScreen({ id }: { id: number | null }) {
   const { t } = useI18n();
   const existing = useLoad<MailingListDetail | null>(() => (id ? invoke('lists.get', { id }) : Promise.resolve(null)), [id]);
-  if (existing.loading) return <Loading />;
-  if (id && !existing.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('list.editTitle')} back={{ to: '/lists', label: t('nav.lists') }} />
-        <ErrorBox message={existing.error} onRetry={existing.reload} />
-      </div>
-    );
-  }
+  if (existing.loading || (id && !existing.data)) return <DetailLoadState loaded={existing} title={t('list.editTitle')} back={{ to: '/lists', label: t('nav.lists') }} />;
   const l = existing.data;
   const initial: ListForm = l
     ? { name: l.name, purposeText: l.purpose?.text ?? '', language: l.language, lawfulBasis: l.lawfulBasis, doubleOptIn: l.doubleOptIn }
@@ -430,17 +406,7 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
           <p className="hint">{t('list.purposeHint')}</p>
           {textChanged ? <p className="alert alert-warning">{t('list.newVersionWarning')}</p> : null}
         </div>
-        <fieldset className="field">
-          <legend className="field-label">{t('field.language')}</legend>
-          <div className="segmented">
-            {LANGUAGE_LIST.map((l) => (
-              <label key={l} className={form.language === l ? 'segment selected' : 'segment'}>
-                <input type="radio" name="list-language" value={l} checked={form.language === l} onChange={() => set('language', l)} />
-                {t(`language.${l}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <SegmentedField legend={t('field.language')} name="list-language" options={LANGUAGE_LIST} value={form.language} onChange={(v) => set('language', v)} label={(l) => t(`language.${l}`)} />
         <fieldset className="field">
           <legend className="field-label">{t('list.lawfulBasis')}</legend>
           {LAWFUL_BASIS_LIST.map((b) => (
@@ -461,14 +427,7 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
         </label>
         <p className="hint">{t('list.doubleOptInHint')}</p>
         <ActorField id="list-actor" value={actor} onChange={setActor} error={issues.get('actor')} />
-        <div className="form-actions">
-          <a className="button" href={href(back)}>
-            {t('common.cancel')}
-          </a>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
+        <EditFormActions cancelTo={back} busy={busy} />
       </form>
     </div>
   );

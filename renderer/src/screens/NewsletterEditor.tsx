@@ -9,7 +9,7 @@ import { BiField, EditionEditorContext, LanguageSwitch, PlainField, type Edition
 import { EditionTestSendDialog } from '../components/EditionTestSend';
 import { NewsletterAudience } from '../components/NewsletterAudience';
 import { NewsletterPreview } from '../components/NewsletterPreview';
-import { ErrorBox, Loading, PageHeader, useToast } from '../components/ui';
+import { DetailLoadState, ErrorBox, PageHeader, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n, type Lang } from '../i18n';
 import { navigate } from '../router';
@@ -24,15 +24,7 @@ const AUTOSAVE_MS = 800;
 export function NewsletterEditionScreen({ id }: { id: number }) {
   const { t } = useI18n();
   const edition = useLoad<EditionDetail>(() => invoke('newsletter.editions.get', { id }), [id]);
-  if (edition.loading && !edition.data) return <Loading />;
-  if (!edition.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('news.edition')} back={{ to: '/newsletters', label: t('news.title') }} />
-        <ErrorBox message={edition.error} onRetry={edition.reload} />
-      </div>
-    );
-  }
+  if (!edition.data) return <DetailLoadState loaded={edition} title={t('news.edition')} back={{ to: '/newsletters', label: t('news.title') }} />;
   if (edition.data.frozen) return <EditionArchive edition={edition.data} onChanged={edition.reload} />;
   return <EditionEditor key={`${edition.data.id}-${edition.data.revision}-${edition.data.status}`} initial={edition.data} onReload={edition.reload} />;
 }

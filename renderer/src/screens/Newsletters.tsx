@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { EditionStatus } from '../../../db/services/newsletter-model';
 import type { EditionSummary, NewsletterSettingsView } from '../../../electron/commands/contract';
 import { errorMessage, invoke } from '../api';
-import { Dialog } from '../components/Dialog';
+import { Dialog, DialogFooter } from '../components/Dialog';
 import { StatusBadge } from '../components/EditionStatusBadge';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '../components/ui';
 import { useLoad } from '../hooks';
@@ -152,16 +152,7 @@ function NewEditionDialog({ editions, onClose }: { editions: EditionSummary[]; o
       title={t('news.new')}
       onClose={onClose}
       initialFocus="new-edition-title"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="new-edition-form" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('news.create')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter form="new-edition-form" onCancel={onClose} label={t('news.create')} busy={busy} />}
     >
       <form id="new-edition-form" className="form" onSubmit={submit} noValidate>
         <ErrorBox message={error} />

@@ -2,10 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
-import { Timeline } from '../components/Timeline';
-import { describe, EmptyState, ErrorBox, Facts, FieldError, useProblemFocus, issuesByPath, Loading, PageHeader, SearchIcon, Section, useToast } from '../components/ui';
+import { TimelineSection } from '../components/Timeline';
+import { describe, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, ListPanel, PageHeader, SearchIcon, Section, useProblemFocus, useToast } from '../components/ui';
 import { DEFAULT_DOMAIN, DOMAIN_LIST, ORGANISATION_KIND_LIST } from '../constants';
-import { useDebounced, useLoad } from '../hooks';
+import { useConfirmAction, useDebounced, useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import type { Domain, OrganisationDetail, OrganisationKind, OrganisationSummary } from '../types';
@@ -88,14 +88,15 @@ export function OrganisationsScreen() {
           ) : null}
         </div>
       </div>
-      <ErrorBox message={list.error} onRetry={list.reload} />
-      <div className="card list-panel-static">
-        <div className="list-status">
+      <ListPanel
+        loaded={list}
+        count={rows.length}
+        status={
           <span role="status" aria-live="polite">
             {list.data ? tc('organisations.total', rows.length, { count: formatNumber(rows.length) }) : t('common.loading')}
           </span>
-        </div>
-        {list.data && rows.length === 0 ? (
+        }
+        empty={
           hasCriteria ? (
             <EmptyState title={t('organisations.noMatchTitle')} text={t('organisations.noMatchText')}>
               <button type="button" className="button" onClick={() => setFilters({ query: '', kind: '', domain: '' })}>
@@ -109,39 +110,37 @@ export function OrganisationsScreen() {
               </a>
             </EmptyState>
           )
-        ) : null}
-        {rows.length > 0 ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('field.name')}</th>
-                <th scope="col">{t('field.kind')}</th>
-                <th scope="col">{t('field.domain')}</th>
-                <th scope="col">{t('field.place')}</th>
-                <th scope="col" className="num">
-                  {t('organisations.people')}
-                </th>
+        }
+      >
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('field.name')}</th>
+              <th scope="col">{t('field.kind')}</th>
+              <th scope="col">{t('field.domain')}</th>
+              <th scope="col">{t('field.place')}</th>
+              <th scope="col" className="num">
+                {t('organisations.people')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <a href={href(`/organisations/${o.id}`)} className="strong-link">
+                    {o.name}
+                  </a>
+                </td>
+                <td>{t(`kind.${o.kind}`)}</td>
+                <td>{t(`domain.${o.domain}`)}</td>
+                <td>{[o.municipality, o.region].filter(Boolean).join(' · ')}</td>
+                <td className="num">{formatNumber(o.peopleCount)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <a href={href(`/organisations/${o.id}`)} className="strong-link">
-                      {o.name}
-                    </a>
-                  </td>
-                  <td>{t(`kind.${o.kind}`)}</td>
-                  <td>{t(`domain.${o.domain}`)}</td>
-                  <td>{[o.municipality, o.region].filter(Boolean).join(' · ')}</td>
-                  <td className="num">{formatNumber(o.peopleCount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {list.loading && !list.data ? <Loading /> : null}
-      </div>
+            ))}
+          </tbody>
+        </table>
+      </ListPanel>
     </div>
   );
 }
@@ -151,33 +150,17 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
   const toast = useToast();
   const org = useLoad<OrganisationDetail>(() => invoke('organisations.get', { id }), [id]);
   const [logging, setLogging] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const deletion = useConfirmAction();
 
-  if (org.loading && !org.data) return <Loading />;
-  if (!org.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('organisation.title')} back={{ to: '/organisations', label: t('nav.organisations') }} />
-        <ErrorBox message={org.error} onRetry={org.reload} />
-      </div>
-    );
-  }
+  if (!org.data) return <DetailLoadState loaded={org} title={t('organisation.title')} back={{ to: '/organisations', label: t('nav.organisations') }} />;
   const o = org.data;
 
-  const remove = async () => {
-    setBusy(true);
-    try {
+  const remove = () =>
+    deletion.run(async () => {
       await invoke('organisations.delete', { id });
       toast.show(t('organisation.deleted', { name: o.name }));
       navigate('/organisations');
-    } catch (err) {
-      setDeleteError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="page">
@@ -185,26 +168,7 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
         back={{ to: '/organisations', label: t('nav.organisations') }}
         title={o.name}
         subtitle={`${t(`kind.${o.kind}`)} · ${t(`domain.${o.domain}`)}`}
-        actions={
-          <>
-            <button type="button" className="button button-primary" onClick={() => setLogging(true)}>
-              {t('interaction.log')}
-            </button>
-            <a className="button" href={href(`/organisations/${id}/edit`)}>
-              {t('common.edit')}
-            </a>
-            <button
-              type="button"
-              className="button button-danger-quiet"
-              onClick={() => {
-                setDeleteError(null);
-                setConfirmDelete(true);
-              }}
-            >
-              {t('common.delete')}
-            </button>
-          </>
-        }
+        actions={<DetailActions onLog={() => setLogging(true)} editPath={`/organisations/${id}/edit`} onDelete={deletion.ask} />}
       />
       <ErrorBox message={org.error} onRetry={org.reload} />
       <div className="detail-grid">
@@ -270,22 +234,13 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
           </Section>
         </div>
         <div className="detail-side">
-          <Section
-            title={t('timeline.title')}
-            actions={
-              <button type="button" className="button button-small" onClick={() => setLogging(true)}>
-                {t('interaction.logShort')}
-              </button>
-            }
-          >
-            <Timeline entries={o.interactions} onChanged={org.reload} onLog={() => setLogging(true)} context={{ type: 'organisation', id }} />
-          </Section>
+          <TimelineSection entries={o.interactions} onChanged={org.reload} onLog={() => setLogging(true)} context={{ type: 'organisation', id }} />
         </div>
       </div>
       {logging ? (
         <InteractionDialog prefill={{ organisations: [{ id: o.id, label: o.name }] }} onClose={() => setLogging(false)} onSaved={org.reload} />
       ) : null}
-      {confirmDelete ? (
+      {deletion.open ? (
         <ConfirmDialog
           title={t('organisation.deleteTitle')}
           message={
@@ -296,10 +251,10 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
           }
           confirmLabel={t('organisation.deleteConfirm')}
           danger
-          busy={busy}
-          error={deleteError}
+          busy={deletion.busy}
+          error={deletion.error}
           onConfirm={remove}
-          onCancel={() => setConfirmDelete(false)}
+          onCancel={deletion.cancel}
         />
       ) : null}
     </div>
@@ -319,15 +274,7 @@ interface OrgForm {
 export function OrganisationEditScreen({ id }: { id: number | null }) {
   const { t } = useI18n();
   const existing = useLoad<OrganisationDetail | null>(() => (id ? invoke('organisations.get', { id }) : Promise.resolve(null)), [id]);
-  if (existing.loading) return <Loading />;
-  if (id && !existing.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('organisation.editTitle')} back={{ to: '/organisations', label: t('nav.organisations') }} />
-        <ErrorBox message={existing.error} onRetry={existing.reload} />
-      </div>
-    );
-  }
+  if (existing.loading || (id && !existing.data)) return <DetailLoadState loaded={existing} title={t('organisation.editTitle')} back={{ to: '/organisations', label: t('nav.organisations') }} />;
   const o = existing.data;
   const initial: OrgForm = o
     ? {
@@ -459,14 +406,7 @@ function OrganisationForm({ id, initial }: { id: number | null; initial: OrgForm
           <textarea id="org-notes" rows={4} value={form.notes} onChange={(e) => set('notes', e.target.value)} {...describe('org-notes', issues.get('notes'))} />
           <FieldError id="org-notes-error" message={issues.get('notes')} />
         </div>
-        <div className="form-actions">
-          <a className="button" href={href(back)}>
-            {t('common.cancel')}
-          </a>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
+        <EditFormActions cancelTo={back} busy={busy} />
       </form>
     </div>
   );

@@ -3,10 +3,10 @@ import { errorMessage, invoke } from '../api';
 import { ConsentSection, PrivacySection } from '../components/ConsentSection';
 import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
-import { Timeline } from '../components/Timeline';
-import { Chip, ErrorBox, Facts, Loading, PageHeader, Section, useToast } from '../components/ui';
-import { PILOT_ROLE_LIST } from '../constants';
-import { useLoad } from '../hooks';
+import { PilotRoleSelect } from '../components/PilotRoleSelect';
+import { TimelineSection } from '../components/Timeline';
+import { Chip, DetailActions, DetailLoadState, ErrorBox, Facts, PageHeader, Section, useToast } from '../components/ui';
+import { useConfirmAction, useLoad } from '../hooks';
 import { pilotName, useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import type { PersonDetail, PilotRole, PilotSummary } from '../types';
@@ -16,33 +16,17 @@ export function PersonDetailScreen({ id }: { id: number }) {
   const toast = useToast();
   const person = useLoad<PersonDetail>(() => invoke('people.get', { id }), [id]);
   const [logging, setLogging] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const deletion = useConfirmAction();
 
-  if (person.loading && !person.data) return <Loading />;
-  if (!person.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('person.title')} back={{ to: '/people', label: t('nav.people') }} />
-        <ErrorBox message={person.error} onRetry={person.reload} />
-      </div>
-    );
-  }
+  if (!person.data) return <DetailLoadState loaded={person} title={t('person.title')} back={{ to: '/people', label: t('nav.people') }} />;
   const p = person.data;
 
-  const remove = async () => {
-    setBusy(true);
-    try {
+  const remove = () =>
+    deletion.run(async () => {
       await invoke('people.delete', { id });
       toast.show(t('person.deleted', { name: p.name }));
       navigate('/people');
-    } catch (err) {
-      setDeleteError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const subtitle = [p.jobTitle, p.organisationName].filter(Boolean).length ? (
     <>
@@ -63,26 +47,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
           </>
         }
         subtitle={subtitle}
-        actions={
-          <>
-            <button type="button" className="button button-primary" onClick={() => setLogging(true)}>
-              {t('interaction.log')}
-            </button>
-            <a className="button" href={href(`/people/${id}/edit`)}>
-              {t('common.edit')}
-            </a>
-            <button
-              type="button"
-              className="button button-danger-quiet"
-              onClick={() => {
-                setDeleteError(null);
-                setConfirmDelete(true);
-              }}
-            >
-              {t('common.delete')}
-            </button>
-          </>
-        }
+        actions={<DetailActions onLog={() => setLogging(true)} editPath={`/people/${id}/edit`} onDelete={deletion.ask} />}
       />
       <ErrorBox message={person.error} onRetry={person.reload} />
       <div className="detail-grid">
@@ -138,16 +103,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
           <PersonPilots person={p} onChanged={person.reload} />
         </div>
         <div className="detail-side">
-          <Section
-            title={t('timeline.title')}
-            actions={
-              <button type="button" className="button button-small" onClick={() => setLogging(true)}>
-                {t('interaction.logShort')}
-              </button>
-            }
-          >
-            <Timeline entries={p.interactions} onChanged={person.reload} onLog={() => setLogging(true)} context={{ type: 'person', id }} />
-          </Section>
+          <TimelineSection entries={p.interactions} onChanged={person.reload} onLog={() => setLogging(true)} context={{ type: 'person', id }} />
           <PrivacySection personId={id} name={p.name} />
         </div>
       </div>
@@ -162,7 +118,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
           onSaved={person.reload}
         />
       ) : null}
-      {confirmDelete ? (
+      {deletion.open ? (
         <ConfirmDialog
           title={t('person.deleteTitle')}
           message={
@@ -173,10 +129,10 @@ export function PersonDetailScreen({ id }: { id: number }) {
           }
           confirmLabel={t('person.deleteConfirm')}
           danger
-          busy={busy}
-          error={deleteError}
+          busy={deletion.busy}
+          error={deletion.error}
           onConfirm={remove}
-          onCancel={() => setConfirmDelete(false)}
+          onCancel={deletion.cancel}
         />
       ) : null}
     </div>
@@ -245,18 +201,7 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
                 <label className="visually-hidden" htmlFor={`role-${pp.pilotId}`}>
                   {t('person.roleIn', { pilot: name })}
                 </label>
-                <select
-                  id={`role-${pp.pilotId}`}
-                  value={pp.role}
-                  disabled={busy}
-                  onChange={(e) => setPilotRole(pp.pilotId, e.target.value as PilotRole, t('person.roleChanged'))}
-                >
-                  {PILOT_ROLE_LIST.map((r) => (
-                    <option key={r} value={r}>
-                      {t(`role.${r}`)}
-                    </option>
-                  ))}
-                </select>
+                <PilotRoleSelect id={`role-${pp.pilotId}`} value={pp.role} disabled={busy} onChange={(r) => setPilotRole(pp.pilotId, r, t('person.roleChanged'))} />
                 <button
                   type="button"
                   className="link-button"
@@ -298,13 +243,7 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
             <label className="field-label" htmlFor="add-pilot-role">
               {t('field.role')}
             </label>
-            <select id="add-pilot-role" value={role} onChange={(e) => setRole(e.target.value as PilotRole)}>
-              {PILOT_ROLE_LIST.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
+            <PilotRoleSelect id="add-pilot-role" value={role} onChange={setRole} />
           </div>
           <button type="submit" className="button" disabled={busy || !pilotId}>
             {t('common.add')}

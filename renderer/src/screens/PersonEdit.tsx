@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { ApiError, errorMessage, invoke } from '../api';
 import { SinglePicker, searchOrganisations, type Option } from '../components/Picker';
-import { Chip, describe, ErrorBox, FieldError, useProblemFocus, issuesByPath, Loading, PageHeader, useToast } from '../components/ui';
+import { Chip, ChoiceSelect, describe, DetailLoadState, EditFormActions, FieldError, issuesByPath, Loading, PageHeader, useProblemFocus, useToast } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
@@ -64,15 +64,8 @@ export function PersonEditScreen({ id, organisationId }: { id: number | null; or
     [id, organisationId],
   );
 
-  if (existing.loading || prefillOrg.loading) return <Loading />;
-  if (id && !existing.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('person.editTitle')} back={{ to: '/people', label: t('nav.people') }} />
-        <ErrorBox message={existing.error} onRetry={existing.reload} />
-      </div>
-    );
-  }
+  if (prefillOrg.loading) return <Loading />;
+  if (existing.loading || (id && !existing.data)) return <DetailLoadState loaded={existing} title={t('person.editTitle')} back={{ to: '/people', label: t('nav.people') }} />;
   const initial = existing.data
     ? fromPerson(existing.data)
     : { ...BLANK, organisation: prefillOrg.data ? { id: prefillOrg.data.id, label: prefillOrg.data.name } : null };
@@ -265,13 +258,7 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
               <label className="field-label" htmlFor="person-language">
                 {t('field.language')}
               </label>
-              <select id="person-language" value={form.language} onChange={(e) => set('language', e.target.value as Language)}>
-                {LANGUAGE_LIST.map((l) => (
-                  <option key={l} value={l}>
-                    {t(`language.${l}`)}
-                  </option>
-                ))}
-              </select>
+              <ChoiceSelect id="person-language" value={form.language} options={LANGUAGE_LIST} label={(l) => t(`language.${l}`)} onChange={(v) => set('language', v)} />
               <p className="hint">{t('person.languageHint')}</p>
             </div>
           </div>
@@ -359,14 +346,7 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
           </div>
         </fieldset>
 
-        <div className="form-actions">
-          <a className="button" href={href(back)}>
-            {t('common.cancel')}
-          </a>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
+        <EditFormActions cancelTo={back} busy={busy} />
       </form>
     </div>
   );

@@ -2,8 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage, invoke } from '../api';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { Combobox, searchPeople, type Option } from '../components/Picker';
-import { Timeline } from '../components/Timeline';
-import { describe, EmptyState, ErrorBox, Facts, FieldError, useProblemFocus, issuesByPath, Loading, PageHeader, Section, useToast } from '../components/ui';
+import { PilotRoleSelect } from '../components/PilotRoleSelect';
+import { TimelineSection } from '../components/Timeline';
+import { describe, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, FormError, issuesByPath, Loading, PageHeader, Section, useProblemFocus, useToast } from '../components/ui';
 import { PILOT_ROLE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { pilotName, useI18n } from '../i18n';
@@ -49,15 +50,7 @@ export function PilotDetailScreen({ id }: { id: number }) {
   const pilot = useLoad<PilotDetail>(() => invoke('pilots.get', { id }), [id]);
   const [logging, setLogging] = useState(false);
 
-  if (pilot.loading && !pilot.data) return <Loading />;
-  if (!pilot.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('pilot.title')} back={{ to: '/pilots', label: t('nav.pilots') }} />
-        <ErrorBox message={pilot.error} onRetry={pilot.reload} />
-      </div>
-    );
-  }
+  if (!pilot.data) return <DetailLoadState loaded={pilot} title={t('pilot.title')} back={{ to: '/pilots', label: t('nav.pilots') }} />;
   const p = pilot.data;
   const otherName = lang === 'en' ? (p.nameEn && p.nameEn !== p.name ? p.name : null) : p.nameEn && p.nameEn !== p.name ? p.nameEn : null;
 
@@ -67,16 +60,7 @@ export function PilotDetailScreen({ id }: { id: number }) {
         back={{ to: '/pilots', label: t('nav.pilots') }}
         title={pilotName(p, lang)}
         subtitle={[p.region, p.municipalities, otherName].filter(Boolean).join(' · ')}
-        actions={
-          <>
-            <button type="button" className="button button-primary" onClick={() => setLogging(true)}>
-              {t('interaction.log')}
-            </button>
-            <a className="button" href={href(`/pilots/${id}/edit`)}>
-              {t('common.edit')}
-            </a>
-          </>
-        }
+        actions={<DetailActions onLog={() => setLogging(true)} editPath={`/pilots/${id}/edit`} />}
       />
       <ErrorBox message={pilot.error} onRetry={pilot.reload} />
       <div className="detail-grid">
@@ -113,16 +97,7 @@ export function PilotDetailScreen({ id }: { id: number }) {
           <PilotPeople pilot={p} onChanged={pilot.reload} />
         </div>
         <div className="detail-side">
-          <Section
-            title={t('timeline.title')}
-            actions={
-              <button type="button" className="button button-small" onClick={() => setLogging(true)}>
-                {t('interaction.logShort')}
-              </button>
-            }
-          >
-            <Timeline entries={p.interactions} onChanged={pilot.reload} onLog={() => setLogging(true)} context={{ type: 'pilot', id }} />
-          </Section>
+          <TimelineSection entries={p.interactions} onChanged={pilot.reload} onLog={() => setLogging(true)} context={{ type: 'pilot', id }} />
         </div>
       </div>
       {logging ? <InteractionDialog prefill={{ pilotIds: [p.id] }} onClose={() => setLogging(false)} onSaved={pilot.reload} /> : null}
@@ -184,18 +159,7 @@ function PilotPeople({ pilot, onChanged }: { pilot: PilotDetail; onChanged: () =
               <label className="visually-hidden" htmlFor={`pilot-role-${person.id}`}>
                 {t('pilot.roleOf', { name: person.name })}
               </label>
-              <select
-                id={`pilot-role-${person.id}`}
-                value={person.role}
-                disabled={busy}
-                onChange={(e) => setPersonRole(person.id, e.target.value as PilotRole, t('person.roleChanged'))}
-              >
-                {PILOT_ROLE_LIST.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`role.${r}`)}
-                  </option>
-                ))}
-              </select>
+              <PilotRoleSelect id={`pilot-role-${person.id}`} value={person.role} disabled={busy} onChange={(r) => setPersonRole(person.id, r, t('person.roleChanged'))} />
               <button
                 type="button"
                 className="link-button"
@@ -243,13 +207,7 @@ function PilotPeople({ pilot, onChanged }: { pilot: PilotDetail; onChanged: () =
           <label className="field-label" htmlFor="pilot-add-role">
             {t('field.role')}
           </label>
-          <select id="pilot-add-role" value={role} onChange={(e) => setRole(e.target.value as PilotRole)}>
-            {PILOT_ROLE_LIST.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
+          <PilotRoleSelect id="pilot-add-role" value={role} onChange={setRole} />
         </div>
         <button type="submit" className="button" disabled={busy || !adding}>
           {t('common.add')}
@@ -274,15 +232,7 @@ interface PilotForm {
 export function PilotEditScreen({ id }: { id: number }) {
   const { t } = useI18n();
   const pilot = useLoad<PilotDetail>(() => invoke('pilots.get', { id }), [id]);
-  if (pilot.loading) return <Loading />;
-  if (!pilot.data) {
-    return (
-      <div className="page">
-        <PageHeader title={t('pilot.editTitle')} back={{ to: '/pilots', label: t('nav.pilots') }} />
-        <ErrorBox message={pilot.error} onRetry={pilot.reload} />
-      </div>
-    );
-  }
+  if (pilot.loading || !pilot.data) return <DetailLoadState loaded={pilot} title={t('pilot.editTitle')} back={{ to: '/pilots', label: t('nav.pilots') }} />;
   const p = pilot.data;
   return (
     <PilotEditForm
@@ -349,11 +299,7 @@ function PilotEditForm({ id, initial }: { id: number; initial: PilotForm }) {
     <div className="page">
       <PageHeader title={t('pilot.editTitle')} back={{ to: `/pilots/${id}`, label: t('common.back') }} />
       <form id="pilot-form" className="form card form-card" onSubmit={submit} noValidate aria-label={t('pilot.editTitle')}>
-        {error ? (
-          <p className="alert alert-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="form-row">
           <TextField id="pilot-name" label={t('pilot.name')} value={form.name} onChange={(v) => set('name', v)} error={issues.get('name')} />
           <TextField id="pilot-nameEn" label={t('pilot.nameEn')} value={form.nameEn} onChange={(v) => set('nameEn', v)} error={issues.get('nameEn')} />
@@ -369,14 +315,7 @@ function PilotEditForm({ id, initial }: { id: number; initial: PilotForm }) {
         {area('aim', t('pilot.aim'))}
         {area('results', t('pilot.results'))}
         {area('nextSteps', t('pilot.nextSteps'), t('pilot.nextStepsHint'))}
-        <div className="form-actions">
-          <a className="button" href={href(`/pilots/${id}`)}>
-            {t('common.cancel')}
-          </a>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
+        <EditFormActions cancelTo={`/pilots/${id}`} busy={busy} />
       </form>
     </div>
   );

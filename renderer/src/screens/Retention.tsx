@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { RetentionResult, RetentionReview, RetentionSettings } from '../../../electron/commands/contract';
 import { errorMessage, invoke } from '../api';
-import { Dialog } from '../components/Dialog';
+import { Dialog, DialogFooter } from '../components/Dialog';
 import { BackupCopies, confirmWord } from '../components/EraseDialog';
 import { ActorField, useActor } from '../components/privacy';
-import { EmptyState, ErrorBox, Loading, PageHeader, Section, useToast } from '../components/ui';
+import { EmptyState, ErrorBox, FormError, Loading, PageHeader, Section, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href } from '../router';
@@ -247,22 +247,9 @@ function ApplyDialog({
       title={t('retention.confirmTitle')}
       onClose={onClose}
       initialFocus="retention-word"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="button button-danger" disabled={busy || typed.trim().toUpperCase() !== word} onClick={apply}>
-            {busy ? t('erase.busy') : t('erase.submit')}
-          </button>
-        </>
-      }
+      footer={<DialogFooter onCancel={onClose} onConfirm={apply} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={typed.trim().toUpperCase() !== word} danger />}
     >
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="alert alert-warning">
         {personIds.length ? <p>{tc('retention.confirmPeople', personIds.length, { count: formatNumber(personIds.length) })}</p> : null}
         {deleteRequests ? <p>{tc('retention.confirmRequests', closedRequests, { count: formatNumber(closedRequests) })}</p> : null}

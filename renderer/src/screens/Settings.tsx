@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { invoke } from '../api';
 import { BackupSection } from '../components/BackupSection';
-import { ErrorBox, Facts, Loading, PageHeader, Section } from '../components/ui';
+import { ErrorBox, Facts, Loading, PageHeader, Section, SegmentedField } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
@@ -24,17 +24,7 @@ export function SettingsScreen() {
     <div className="page">
       <PageHeader title={t('settings.title')} />
       <Section title={t('settings.language')}>
-        <fieldset className="field">
-          <legend className="field-label">{t('settings.languageText')}</legend>
-          <div className="segmented">
-            {LANGUAGE_LIST.map((l) => (
-              <label key={l} className={lang === l ? 'segment selected' : 'segment'}>
-                <input type="radio" name="ui-language" value={l} checked={lang === l} onChange={() => setLang(l)} />
-                {t(`language.native.${l}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <SegmentedField legend={t('settings.languageText')} name="ui-language" options={LANGUAGE_LIST} value={lang} onChange={setLang} label={(l) => t(`language.native.${l}`)} />
       </Section>
       <Section title={t('settings.data')}>
         <ErrorBox message={info.error} onRetry={info.reload} />
