@@ -285,6 +285,49 @@ export interface EditionArchiveTable {
   created_at: CreatedAt;
 }
 
+// --- Sending (migration 0005) ---
+export type SendJobStatus = 'scheduled' | 'due' | 'running' | 'paused' | 'cancelled' | 'done';
+export type SendRecipientState = 'queued' | 'sending' | 'sent' | 'retry' | 'failed' | 'skipped' | 'uncertain' | 'cancelled';
+
+export interface SendJobTable {
+  id: Generated<number>;
+  edition_id: number;
+  parent_job_id: number | null;
+  mailbox: 'test' | 'smtp';
+  status: SendJobStatus;
+  scheduled_at: string | null;
+  pause_reason: string | null;
+  pause_detail: string | null;
+  created_at: CreatedAt;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SendRecipientTable {
+  id: Generated<number>;
+  job_id: number;
+  person_id: number | null;
+  list_id: number | null;
+  email: string;
+  name: string;
+  language: Language;
+  state: SendRecipientState;
+  reason: string | null;
+  detail: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** milliseconds since 1970 */
+  next_attempt_at: number | null;
+  message_id: string | null;
+  sent_at: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SendEventTable {
+  /** milliseconds since 1970 */
+  at: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   people: PersonTable;
@@ -308,6 +351,9 @@ export interface Database {
   erasures: ErasureTable;
   editions: EditionTable;
   edition_archives: EditionArchiveTable;
+  send_jobs: SendJobTable;
+  send_recipients: SendRecipientTable;
+  send_events: SendEventTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -326,3 +372,5 @@ export type ConsentEvent = Selectable<ConsentEventTable>;
 export type NewConsentEvent = Insertable<ConsentEventTable>;
 export type AvgRequest = Selectable<AvgRequestTable>;
 export type EditionRow = Selectable<EditionTable>;
+export type SendJobRow = Selectable<SendJobTable>;
+export type SendRecipientRow = Selectable<SendRecipientTable>;

@@ -16,6 +16,8 @@ import { importHandlers } from './handlers/import';
 import { newsletterContract } from './commands/newsletter.contract';
 import { newsletterHandlers } from './handlers/newsletter';
 import { registerHandlers } from './handlers/register';
+import { sendingContract } from './commands/sending.contract';
+import { sendingHandlers, startSending, type SendingStartOptions } from './handlers/sending';
 
 export interface CoreOptions {
   dataDir: string;
@@ -24,6 +26,8 @@ export interface CoreOptions {
   now?: () => Date;
   /** Automatic backups (on by default). */
   backup?: BackupScheduleOptions;
+  /** The outbox worker, password store and pacing overrides. */
+  sending?: SendingStartOptions;
 }
 
 export interface Core {
@@ -64,12 +68,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     onReopen: async () => { await seedProgramme(ctx.db); await prepareConsent(ctx); },
   });
   backups.start();
+  const sending = await startSending(ctx, options.sending);
   const registry = new StorageSafeRegistry(ctx)
     .register(registerContract, registerHandlers)
     .register(importContract, importHandlers)
     .register(backupContract, backupHandlers)
     .register(consentContract, consentHandlers)
-    .register(newsletterContract, newsletterHandlers);
+    .register(newsletterContract, newsletterHandlers)
+    .register(sendingContract, sendingHandlers);
   let closed = false;
   return {
     registry, ctx, backups,
@@ -77,6 +83,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
+      await sending.stop();
       await backups.stop();
       try {
         await backups.database.close();

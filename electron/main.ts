@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { SafeStoragePasswordStore } from '../db/services/smtp';
 import { startCore, type Core } from './core';
 import {
   APP_ENTRY_URL,
@@ -74,6 +75,7 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     dataDir,
     demo: args.demo,
     nativeBinding: process.env.SCHAKEL_SQLITE_BINDING || undefined,
+    sending: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir) },
   });
 
   const ses = session.defaultSession;

@@ -6,6 +6,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   consent: () => import('./bench/consent'),
   newsletter: () => import('./bench/newsletter'),
   backup: () => import('./bench/backup'),
+  sending: () => import('./bench/sending'),
 };
 
 const report: Report = (name, value, unit) => {

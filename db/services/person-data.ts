@@ -4,6 +4,7 @@ import type { Messages } from '../../electron/commands/spec';
 import { eventViews } from './consent';
 import { listRequests } from './avg-requests';
 import { interactionsFor } from './interactions';
+import { eraseMailings, mailingsOf } from './outbox';
 import { getPerson } from './people';
 import type { AddressHasher } from './suppression';
 
@@ -101,12 +102,12 @@ const avgRequests: PersonDataSource = {
   },
 };
 
-// Placeholder until the outbox exists: its recipients table adds collect/erase here.
+// The outbox: one row per person per send job.
 const mailings: PersonDataSource = {
   key: 'mailings',
   label: { nl: 'Ontvangen mailings', en: 'Mailings received' },
-  collect: async () => [],
-  erase: async () => 0,
+  collect: (db, personId) => mailingsOf(db, personId),
+  erase: (db, personId, scope) => eraseMailings(db, personId, scope.emails),
 };
 
 const register: PersonDataSource = {

@@ -4,10 +4,11 @@ import { consentContract } from './consent.contract';
 import { importContract } from './import.contract';
 import { newsletterContract } from './newsletter.contract';
 import { registerContract } from './register.contract';
+import { sendingContract } from './sending.contract';
 import type { CommandSpec } from './spec';
 
 /** Every command the UI can invoke. Import only types from here in the renderer. */
-export const contract = { ...registerContract, ...importContract, ...backupContract, ...consentContract, ...newsletterContract };
+export const contract = { ...registerContract, ...importContract, ...backupContract, ...consentContract, ...newsletterContract, ...sendingContract };
 
 export type Contract = typeof contract;
 export type CommandName = keyof Contract;
@@ -19,3 +20,4 @@ export type * from './import.contract';
 export type * from './backup.contract';
 export type * from './consent.contract';
 export type * from './newsletter.contract';
+export type * from './sending.contract';

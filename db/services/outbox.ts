@@ -1,0 +1,368 @@
+import { sql } from 'kysely';
+import { inTransaction, type DbOrTx } from '../connection';
+import type { Language, SendJobRow, SendRecipientState } from '../schema';
+import { CommandError, notFound } from '../../electron/commands/errors';
+import type {
+  PacingLimits, SendJobCounts, SendJobDetail, SendJobSummary, SendRecipientView,
+} from '../../electron/commands/sending.contract';
+import type { Messages } from '../../electron/commands/spec';
+import { loadEdition, parseContent } from './editions';
+import { markEditionSent, type UnsubscribeTokens } from './newsletter';
+import { resolveAudience } from './newsletter-audience';
+import type { Audience } from './newsletter-model';
+import { fullName } from './people';
+import { ACCOUNT_FAULT_TEXT, type AccountFault } from './smtp';
+import type { AddressHasher } from './suppression';
+import { TEST_MAILBOX_NOTICE } from './test-mailbox';
+
+export interface OutboxEnv {
+  hasher: AddressHasher;
+  tokens: UnsubscribeTokens;
+  now: Date;
+}
+
+export const REASON_TEXT: Record<string, Messages> = {
+  unsubscribed: { nl: 'Afgemeld voor deze verzendlijst.', en: 'Unsubscribed from this mailing list.' },
+  pending: { nl: 'Aanmelding nog niet bevestigd.', en: 'Sign-up not yet confirmed.' },
+  not_subscribed: { nl: 'Niet (meer) aangemeld: geen grondslag om te mailen.', en: 'Not (or no longer) subscribed: no lawful basis to mail.' },
+  suppressed: { nl: 'Staat op de afmeldlijst (blokkade).', en: 'On the suppression list.' },
+  no_address: { nl: 'Geen (hoofd)e-mailadres.', en: 'No (primary) e-mail address.' },
+  list_archived: { nl: 'De verzendlijst is gearchiveerd.', en: 'The mailing list is archived.' },
+  erased: { nl: 'De persoon is niet meer in het register.', en: 'The person is no longer in the register.' },
+  hard_bounce: { nl: 'Het adres bestaat niet (harde bounce); het staat nu op de afmeldlijst.', en: 'The address does not exist (hard bounce); it is now on the suppression list.' },
+  refused: { nl: 'De ontvangende server weigerde de mail.', en: 'The receiving server refused the message.' },
+  retries_exhausted: { nl: 'Na meerdere pogingen niet afgeleverd.', en: 'Not delivered after several attempts.' },
+  interrupted: {
+    nl: 'Onbekend of deze mail is aangekomen: Schakel werd onderbroken tijdens het versturen. Kies: opnieuw versturen of als verstuurd markeren.',
+    en: 'Unknown whether this message arrived: Schakel was interrupted while sending it. Choose: send again, or mark as sent.',
+  },
+  temporary: { nl: 'Tijdelijke fout; er volgt een nieuwe poging.', en: 'Temporary error; it will be tried again.' },
+  cancelled: { nl: 'Verzending geannuleerd.', en: 'Sending cancelled.' },
+  marked_sent: { nl: 'Door een medewerker als verstuurd gemarkeerd.', en: 'Marked as sent by staff.' },
+};
+
+// ---------- who gets the edition, and who is skipped (with the reason) ----------
+
+export interface Candidate {
+  personId: number;
+  email: string;
+  name: string;
+  language: Language;
+  listId: number | null;
+  state: 'queued' | 'skipped';
+  reason: string | null;
+}
+
+/**
+ * Everyone the audience names (any subscription state on its lists): the ones resolveAudience allows are queued,
+ * the others are recorded as skipped with the first reason that blocks them.
+ */
+export async function classifyAudience(db: DbOrTx, hasher: AddressHasher, audience: Audience, only?: ReadonlySet<number>): Promise<Candidate[]> {
+  if (!audience.listIds.length) return [];
+  const allowed = new Map((await resolveAudience(db, hasher, audience)).map((r) => [r.personId, r]));
+  let q = db.selectFrom('subscriptions as s')
+    .innerJoin('mailing_lists as l', 'l.id', 's.list_id')
+    .innerJoin('people as p', 'p.id', 's.person_id')
+    .leftJoin('person_emails as e', (j) => j.onRef('e.person_id', '=', 'p.id').on('e.is_primary', '=', 1))
+    .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
+    .where('s.list_id', 'in', audience.listIds);
+  if (audience.organisationKinds.length) q = q.where('o.kind', 'in', audience.organisationKinds);
+  if (audience.regions.length) q = q.where('o.region', 'in', audience.regions);
+  if (audience.tags.length) {
+    const tags = audience.tags;
+    q = q.where('p.id', 'in', (eb) => eb.selectFrom('person_tags').select('person_id').where('tag', 'in', tags));
+  }
+  if (audience.pilotIds.length) {
+    const pilots = audience.pilotIds;
+    q = q.where((eb) => eb.or([
+      eb('p.id', 'in', eb.selectFrom('pilot_people').select('person_id').where('pilot_id', 'in', pilots)),
+      eb('p.organisation_id', 'in', eb.selectFrom('pilot_organisations').select('organisation_id').where('pilot_id', 'in', pilots)),
+    ]));
+  }
+  const rows = await q.select(['p.id', 'p.first_name', 'p.last_name', 'p.language', 'e.email', 'e.email_norm', 's.status', 'l.archived', 'l.id as list_id'])
+    .orderBy('p.sort_key').orderBy('p.id').orderBy('l.id').execute();
+  const suppressed = new Set((await db.selectFrom('suppressions').select('email_hmac').execute()).map((r) => r.email_hmac));
+  const out: Candidate[] = [];
+  const rank = ['list_archived', 'unsubscribed', 'pending'];
+  let i = 0;
+  while (i < rows.length) {
+    const first = rows[i]!;
+    let j = i;
+    let best: string | null = null;
+    while (j < rows.length && rows[j]!.id === first.id) {
+      const r = rows[j]!;
+      const why = r.archived ? 'list_archived' : r.status === 'subscribed' ? null : r.status;
+      if (why && (!best || rank.indexOf(why) > rank.indexOf(best))) best = why;
+      j++;
+    }
+    i = j;
+    if (only && !only.has(first.id)) continue;
+    const ok = allowed.get(first.id);
+    const base = { personId: first.id, name: fullName(first.first_name, first.last_name), language: first.language };
+    if (ok) {
+      out.push({ ...base, email: ok.email, listId: ok.listId, state: 'queued', reason: null });
+      continue;
+    }
+    let reason = best ?? 'not_subscribed';
+    if (!first.email) reason = 'no_address';
+    else if (suppressed.has(hasher.hashNormalised(first.email_norm!))) reason = 'suppressed';
+    out.push({ ...base, email: first.email ?? '', listId: null, state: 'skipped', reason });
+  }
+  return out;
+}
+
+async function insertRecipients(trx: DbOrTx, jobId: number, candidates: readonly Candidate[], at: string): Promise<void> {
+  for (let i = 0; i < candidates.length; i += 500) {
+    await trx.insertInto('send_recipients').values(candidates.slice(i, i + 500).map((c) => ({
+      job_id: jobId, person_id: c.personId, list_id: c.listId, email: c.email, name: c.name, language: c.language,
+      state: c.state, reason: c.reason, updated_at: at,
+    }))).execute();
+  }
+}
+
+// ---------- jobs ----------
+
+export interface CreateJobInput {
+  editionId: number;
+  scheduledAt?: string | null;
+  mailbox: 'test' | 'smtp';
+}
+
+/** Freezes the edition (marks it sent), resolves the audience and checks consent now, one row per person. */
+export async function createJob(db: DbOrTx, env: OutboxEnv, input: CreateJobInput): Promise<number> {
+  const scheduled = input.scheduledAt ? new Date(input.scheduledAt) : null;
+  if (scheduled && Number.isNaN(scheduled.getTime())) throw new CommandError('invalid_date', { nl: 'Ongeldig tijdstip.', en: 'Invalid date and time.' });
+  return inTransaction(db, async (trx) => {
+    const row = await loadEdition(trx, input.editionId);
+    if (row.status !== 'ready') {
+      throw new CommandError('not_ready', {
+        nl: row.sent_at ? 'Deze editie is al verstuurd. Gebruik "opnieuw versturen naar mislukte" bij de verzending.' : 'Zet de editie eerst op "klaar" (de controlelijst moet in orde zijn).',
+        en: row.sent_at ? 'This edition has already been sent. Use "resend to failed" on the send job.' : 'Mark the edition as ready first (the checklist must pass).',
+      });
+    }
+    await markEditionSent(trx, env, input.editionId);
+    const at = env.now.toISOString();
+    const future = scheduled && scheduled.getTime() > env.now.getTime();
+    const job = await trx.insertInto('send_jobs').values({
+      edition_id: input.editionId, parent_job_id: null, mailbox: input.mailbox, status: future ? 'scheduled' : 'running',
+      scheduled_at: scheduled ? scheduled.toISOString() : null, pause_reason: null, pause_detail: null, created_at: at,
+      started_at: future ? null : at, finished_at: null, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow();
+    await insertRecipients(trx, job.id, await classifyAudience(trx, env.hasher, parseContent(row).audience), at);
+    return job.id;
+  });
+}
+
+export async function loadJob(db: DbOrTx, id: number): Promise<SendJobRow> {
+  const job = await db.selectFrom('send_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!job) throw notFound({ nl: 'Verzending', en: 'Send job' });
+  return job;
+}
+
+/** "Resend to failed": a follow-up job for just those recipients, with consent checked again. */
+export async function resendFailed(db: DbOrTx, env: OutboxEnv, jobId: number, mailbox: 'test' | 'smtp'): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const parent = await loadJob(trx, jobId);
+    const failed = await trx.selectFrom('send_recipients').select('person_id').where('job_id', '=', jobId).where('state', '=', 'failed')
+      .where('person_id', 'is not', null).execute();
+    if (!failed.length) {
+      throw new CommandError('nothing_failed', { nl: 'Er zijn geen mislukte ontvangers om opnieuw naar te versturen.', en: 'There are no failed recipients to resend to.' });
+    }
+    const edition = await loadEdition(trx, parent.edition_id);
+    const at = env.now.toISOString();
+    const job = await trx.insertInto('send_jobs').values({
+      edition_id: parent.edition_id, parent_job_id: parent.id, mailbox, status: 'running', scheduled_at: null, pause_reason: null,
+      pause_detail: null, created_at: at, started_at: at, finished_at: null, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const only = new Set(failed.map((f) => f.person_id!));
+    const candidates = await classifyAudience(trx, env.hasher, parseContent(edition).audience, only);
+    const found = new Set(candidates.map((c) => c.personId));
+    const gone = await trx.selectFrom('send_recipients').select(['person_id', 'email', 'name', 'language']).where('job_id', '=', jobId)
+      .where('state', '=', 'failed').execute();
+    for (const g of gone) {
+      if (g.person_id && !found.has(g.person_id)) {
+        candidates.push({ personId: g.person_id, email: g.email, name: g.name, language: g.language, listId: null, state: 'skipped', reason: 'not_subscribed' });
+      }
+    }
+    await insertRecipients(trx, job.id, candidates, at);
+    return job.id;
+  });
+}
+
+const ACTIVE: SendJobRow['status'][] = ['scheduled', 'due', 'running', 'paused'];
+
+export async function setJobStatus(db: DbOrTx, id: number, action: 'pause' | 'resume' | 'cancel', now: Date): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const job = await loadJob(trx, id);
+    const at = now.toISOString();
+    if (!ACTIVE.includes(job.status)) {
+      throw new CommandError('job_finished', { nl: 'Deze verzending is al afgerond of geannuleerd.', en: 'This send job has already finished or been cancelled.' });
+    }
+    if (action === 'pause') {
+      await trx.updateTable('send_jobs').set({ status: 'paused', pause_reason: 'user', pause_detail: null, updated_at: at }).where('id', '=', id).execute();
+    } else if (action === 'resume') {
+      await trx.updateTable('send_jobs').set({ status: 'running', pause_reason: null, pause_detail: null, started_at: job.started_at ?? at, updated_at: at })
+        .where('id', '=', id).execute();
+      // Waiting retries go at once after a resume.
+      await trx.updateTable('send_recipients').set({ next_attempt_at: null }).where('job_id', '=', id).where('state', '=', 'retry').execute();
+    } else {
+      await trx.updateTable('send_jobs').set({ status: 'cancelled', finished_at: at, updated_at: at }).where('id', '=', id).execute();
+      await trx.updateTable('send_recipients').set({ state: 'cancelled', reason: 'cancelled', updated_at: at })
+        .where('job_id', '=', id).where('state', 'in', ['queued', 'retry']).execute();
+    }
+  });
+}
+
+/** For a person to decide about messages whose outcome is unknown. */
+export async function resolveUncertain(db: DbOrTx, jobId: number, action: 'resend' | 'markSent', ids: readonly number[] | null, now: Date): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const job = await loadJob(trx, jobId);
+    const at = now.toISOString();
+    let q = trx.selectFrom('send_recipients').select(['id', 'person_id', 'language']).where('job_id', '=', jobId).where('state', '=', 'uncertain');
+    if (ids) q = q.where('id', 'in', ids.length ? ids : [-1]);
+    const rows = await q.execute();
+    if (!rows.length) return 0;
+    const rowIds = rows.map((r) => r.id);
+    for (let i = 0; i < rowIds.length; i += 500) {
+      const chunk = rowIds.slice(i, i + 500);
+      if (action === 'resend') {
+        await trx.updateTable('send_recipients').set({ state: 'queued', reason: null, next_attempt_at: null, updated_at: at }).where('id', 'in', chunk).execute();
+      } else {
+        await trx.updateTable('send_recipients').set({ state: 'sent', reason: 'marked_sent', sent_at: at, updated_at: at }).where('id', 'in', chunk).execute();
+      }
+    }
+    if (action === 'resend' && (job.status === 'done' || job.status === 'cancelled')) {
+      await trx.updateTable('send_jobs').set({ status: 'running', finished_at: null, updated_at: at }).where('id', '=', jobId).execute();
+    }
+    if (action === 'markSent') {
+      const edition = await loadEdition(trx, job.edition_id);
+      await logSent(trx, rows.filter((r) => r.person_id !== null).map((r) => r.person_id!), edition.number, job.mailbox, at);
+    }
+    return rows.length;
+  });
+}
+
+/** After a start: what was being sent when Schakel stopped is uncertain; scheduled jobs that became due ask first. */
+export async function recoverOutbox(db: DbOrTx, now: Date): Promise<{ uncertain: number; due: number }> {
+  return inTransaction(db, async (trx) => {
+    const at = now.toISOString();
+    const u = await trx.updateTable('send_recipients').set({ state: 'uncertain', reason: 'interrupted', updated_at: at }).where('state', '=', 'sending').executeTakeFirst();
+    const d = await trx.updateTable('send_jobs').set({ status: 'due', updated_at: at }).where('status', '=', 'scheduled').where('scheduled_at', '<=', at).executeTakeFirst();
+    return { uncertain: Number(u.numUpdatedRows), due: Number(d.numUpdatedRows) };
+  });
+}
+
+/** While running: scheduled jobs whose time has come start. */
+export async function startDueJobs(db: DbOrTx, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const res = await db.updateTable('send_jobs').set({ status: 'running', started_at: at, updated_at: at })
+    .where('status', '=', 'scheduled').where('scheduled_at', '<=', at).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function logSent(db: DbOrTx, personIds: readonly number[], editionNumber: number, mailbox: 'test' | 'smtp', at: string): Promise<void> {
+  const summary = mailbox === 'test'
+    ? `Nieuwsbrief nr. ${editionNumber} naar het testpostvak (niet echt verstuurd)`
+    : `Nieuwsbrief nr. ${editionNumber} verstuurd`;
+  const day = at.slice(0, 10);
+  for (let i = 0; i < personIds.length; i += 300) {
+    const chunk = personIds.slice(i, i + 300);
+    const ids = await db.insertInto('interactions').values(chunk.map(() => ({ kind: 'mail' as const, occurred_on: day, summary }))).returning('id').execute();
+    // Ascending ids are in insertion order.
+    const sorted = ids.map((r) => r.id).sort((a, b) => a - b);
+    await db.insertInto('interaction_people').values(sorted.map((id, k) => ({ interaction_id: id, person_id: chunk[k]! }))).execute();
+  }
+}
+
+// ---------- views ----------
+
+export async function jobCounts(db: DbOrTx, jobIds: readonly number[]): Promise<Map<number, SendJobCounts>> {
+  const out = new Map<number, SendJobCounts>();
+  if (!jobIds.length) return out;
+  const rows = await db.selectFrom('send_recipients').select(['job_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('job_id', 'in', jobIds).groupBy(['job_id', 'state']).execute();
+  for (const id of jobIds) out.set(id, { total: 0, queued: 0, sending: 0, sent: 0, retry: 0, failed: 0, skipped: 0, uncertain: 0, cancelled: 0 });
+  for (const r of rows) {
+    const c = out.get(r.job_id)!;
+    c[r.state] = Number(r.n);
+    c.total += Number(r.n);
+  }
+  return out;
+}
+
+/** Seconds the remaining messages need under the pacing, given what the account sent in the last 24 hours. */
+export function estimateSeconds(remaining: number, limits: PacingLimits | null, usedLastDay: number): number | null {
+  if (remaining === 0) return 0;
+  if (!limits) return null;
+  const rates = [limits.perSecond, limits.perMinute ? limits.perMinute / 60 : null].filter((r): r is number => r !== null);
+  let t = rates.length ? remaining / Math.min(...rates) : 0;
+  if (limits.perDay) {
+    const over = remaining - Math.max(0, limits.perDay - usedLastDay);
+    if (over > 0) t = Math.max(t, Math.ceil(over / limits.perDay) * 86_400);
+  }
+  return rates.length || limits.perDay ? Math.ceil(t) : null;
+}
+
+export interface ViewEnv {
+  limits: (mailbox: 'test' | 'smtp') => PacingLimits | null;
+  usedLastDay: number;
+}
+
+export async function listJobs(db: DbOrTx, env: ViewEnv, ids?: number[]): Promise<SendJobSummary[]> {
+  let q = db.selectFrom('send_jobs').innerJoin('editions', 'editions.id', 'send_jobs.edition_id').selectAll('send_jobs').select('editions.number');
+  if (ids) q = q.where('send_jobs.id', 'in', ids.length ? ids : [-1]);
+  const jobs = await q.orderBy('send_jobs.id', 'desc').limit(500).execute();
+  const counts = await jobCounts(db, jobs.map((j) => j.id));
+  return jobs.map((j) => {
+    const c = counts.get(j.id)!;
+    const remaining = c.queued + c.retry + c.sending;
+    const fault = j.pause_reason && j.pause_reason !== 'user' ? ACCOUNT_FAULT_TEXT[j.pause_reason as AccountFault] : null;
+    return {
+      id: j.id, editionId: j.edition_id, editionNumber: j.number, parentJobId: j.parent_job_id, mailbox: j.mailbox, status: j.status,
+      scheduledAt: j.scheduled_at, createdAt: j.created_at, startedAt: j.started_at, finishedAt: j.finished_at,
+      pause: j.pause_reason ? {
+        reason: j.pause_reason, detail: j.pause_detail,
+        message: fault ?? { nl: 'Gepauzeerd door een medewerker.', en: 'Paused by staff.' },
+      } : null,
+      counts: c,
+      etaSeconds: j.status === 'done' || j.status === 'cancelled' ? 0 : estimateSeconds(remaining, env.limits(j.mailbox), env.usedLastDay),
+      notice: j.mailbox === 'test' ? TEST_MAILBOX_NOTICE : null,
+    };
+  });
+}
+
+export async function getJob(
+  db: DbOrTx, env: ViewEnv, id: number, f: { state?: SendRecipientState | null; offset?: number; limit?: number } = {},
+): Promise<SendJobDetail> {
+  const [summary] = await listJobs(db, env, [id]);
+  if (!summary) throw notFound({ nl: 'Verzending', en: 'Send job' });
+  let q = db.selectFrom('send_recipients').where('job_id', '=', id);
+  if (f.state) q = q.where('state', '=', f.state);
+  const [rows, total] = await Promise.all([
+    q.selectAll().orderBy('id').offset(f.offset ?? 0).limit(f.limit ?? 100).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const recipients: SendRecipientView[] = rows.map((r) => ({
+    id: r.id, personId: r.person_id, name: r.name, email: r.email, language: r.language, state: r.state, reason: r.reason,
+    reasonText: r.reason ? REASON_TEXT[r.reason] ?? null : null, detail: r.detail, attempts: r.attempts, messageId: r.message_id, sentAt: r.sent_at,
+  }));
+  return { ...summary, recipients: { total: Number(total.n), rows: recipients } };
+}
+
+// ---------- personal data: access export and erasure ----------
+
+export async function mailingsOf(db: DbOrTx, personId: number) {
+  return db.selectFrom('send_recipients').innerJoin('send_jobs', 'send_jobs.id', 'send_recipients.job_id')
+    .innerJoin('editions', 'editions.id', 'send_jobs.edition_id')
+    .select(['editions.number as edition', 'send_jobs.id as job', 'send_recipients.email', 'send_recipients.state', 'send_recipients.reason',
+      'send_recipients.sent_at as sentAt', 'send_recipients.message_id as messageId', 'send_jobs.mailbox'])
+    .where('send_recipients.person_id', '=', personId).orderBy('send_recipients.id').execute();
+}
+
+export async function eraseMailings(db: DbOrTx, personId: number, emails: readonly string[]): Promise<number> {
+  const res = await db.deleteFrom('send_recipients').where((eb) => eb.or([
+    eb('person_id', '=', personId),
+    ...(emails.length ? [eb(sql<string>`lower(trim(email))`, 'in', emails.map((e) => e.trim().toLowerCase()))] : []),
+  ])).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

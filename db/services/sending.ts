@@ -1,0 +1,494 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { Db, DbOrTx } from '../connection';
+import type { Language, SendJobRow, SendJobStatus } from '../schema';
+import type { PacingLimits } from '../../electron/commands/sending.contract';
+import { suppress } from './consent';
+import { loadEdition, parseContent } from './editions';
+import { getNewsletterSettings, type UnsubscribeTokens } from './newsletter';
+import { logSent, startDueJobs } from './outbox';
+import { compileCached, createMerger, type MergeRecipient, type MergedMessage } from './render';
+import {
+  classifySmtpError, connectionsFor, getSmtpSettings, limitsFor, targetFor, transportOptions, type AccountFault, type PasswordStore,
+  type SmtpErrorLike, type TransportTarget,
+} from './smtp';
+import type { AddressHasher } from './suppression';
+import type { TestMailbox } from './test-mailbox';
+
+// ---------- time, injectable so pacing and retries are testable without waiting ----------
+
+export interface Clock {
+  now(): number;
+  /** Resolves after ms, or earlier when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    timer.unref?.();
+    function done() {
+      signal?.removeEventListener('abort', done);
+      clearTimeout(timer);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  }),
+};
+
+/** A clock that jumps forward on every sleep: minutes of pacing pass in milliseconds. */
+export class FakeClock implements Clock {
+  constructor(public t: number, private readonly onAdvance?: (t: number) => void | Promise<void>) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.t += Math.max(1, ms);
+    await this.onAdvance?.(this.t);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+// ---------- pacing: rolling windows over the messages handed to the account ----------
+
+interface Window {
+  ms: number;
+  max: number;
+}
+
+export function windowsFor(limits: PacingLimits | null): Window[] {
+  if (!limits) return [];
+  const w: Window[] = [];
+  if (limits.perSecond) w.push({ ms: 1000, max: limits.perSecond });
+  if (limits.perMinute) w.push({ ms: 60_000, max: limits.perMinute });
+  if (limits.perDay) w.push({ ms: 86_400_000, max: limits.perDay });
+  return w;
+}
+
+export class Pacer {
+  private times: number[] = [];
+  private head = 0;
+  private readonly span: number;
+
+  constructor(private readonly windows: Window[], history: readonly number[] = []) {
+    this.span = Math.max(0, ...windows.map((w) => w.ms));
+    this.times = [...history].sort((a, b) => a - b);
+  }
+
+  private prune(now: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.span) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Index of the first recorded time after t. */
+  private firstAfter(t: number): number {
+    let lo = this.head;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** How many messages may go now, and otherwise how long to wait. */
+  allowance(now: number): { n: number; waitMs: number } {
+    if (!this.windows.length) return { n: Number.MAX_SAFE_INTEGER, waitMs: 0 };
+    this.prune(now);
+    let n = Number.MAX_SAFE_INTEGER;
+    let waitMs = 0;
+    for (const w of this.windows) {
+      const from = this.firstAfter(now - w.ms);
+      const count = this.times.length - from;
+      const left = w.max - count;
+      n = Math.min(n, left);
+      if (left <= 0) waitMs = Math.max(waitMs, this.times[from + (count - w.max)]! + w.ms - now + 1);
+    }
+    return { n: Math.max(0, n), waitMs };
+  }
+
+  record(at: number, count: number): void {
+    if (!this.windows.length) return;
+    for (let i = 0; i < count; i++) this.times.push(at);
+  }
+
+  usedIn(now: number, ms: number): number {
+    return this.times.length - this.firstAfter(now - ms);
+  }
+}
+
+// ---------- the worker ----------
+
+export interface SendingOptions {
+  clock?: Clock;
+  /** Messages fetched from the outbox per round (the transport never holds more). */
+  batchSize?: number;
+  /** Delays before the 1st, 2nd, … retry of a temporary failure; after the last, the recipient failed. */
+  retryDelaysMs?: number[];
+  /** Overrides the account's pacing (tests, bench). */
+  limits?: PacingLimits | null;
+  /** Overrides the account (tests, bench); also used for the connection count. */
+  target?: TransportTarget & { connections?: number };
+  timeoutMs?: number;
+  onProgress?: (jobId: number, event: { sent: number; failed: number; retry: number }) => void;
+}
+
+export interface WorkerDeps {
+  db: () => Db;
+  dataDir: string;
+  passwords: PasswordStore;
+  mailbox: TestMailbox;
+  env: () => Promise<{ hasher: AddressHasher; tokens: UnsubscribeTokens }>;
+}
+
+const DEFAULT_RETRY = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
+
+type Outcome = { kind: 'sent'; response: string } | { kind: 'error'; error: SmtpErrorLike };
+
+interface Prepared {
+  rowId: number;
+  personId: number;
+  email: string;
+  language: Language;
+  messageId: string;
+  attempts: number;
+  token: string;
+  merge: MergeRecipient;
+}
+
+/** Outbox writes go through here: synchronous=FULL, so a commit survives a power cut, not only a crash. */
+export async function writeFull<T>(db: Db, fn: (trx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`PRAGMA synchronous = FULL`.execute(conn);
+    try {
+      return await conn.transaction().execute(fn);
+    } finally {
+      await sql`PRAGMA synchronous = NORMAL`.execute(conn);
+    }
+  });
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1) || 'schakel.invalid';
+}
+
+export function httpsUnsubscribe(template: string, token: string): string {
+  if (!template) return '';
+  if (template.includes('{token}')) return template.replace('{token}', encodeURIComponent(token));
+  return `${template}${template.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+export class SendWorker {
+  readonly clock: Clock;
+  private stopped = false;
+  private wake = new AbortController();
+  private loop: Promise<void> | null = null;
+  /** Rounds in a row in which the server could not be reached, per job. */
+  private readonly unreachable = new Map<number, number>();
+
+  constructor(private readonly deps: WorkerDeps, private readonly options: SendingOptions = {}) {
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Background loop: runs due jobs one after another, sleeps until woken or the next scheduled time. */
+  start(): void {
+    if (this.loop) return;
+    this.loop = (async () => {
+      while (!this.stopped) {
+        try {
+          await startDueJobs(this.deps.db(), new Date(this.clock.now()));
+          const job = await this.deps.db().selectFrom('send_jobs').select('id').where('status', '=', 'running').orderBy('id').executeTakeFirst();
+          let waitMs = 60_000;
+          if (job) {
+            const r = await this.runJob(job.id);
+            if (r.status !== 'waiting') continue;
+            waitMs = Math.max(0, r.until - this.clock.now());
+          }
+          const next = await this.deps.db().selectFrom('send_jobs').select('scheduled_at').where('status', '=', 'scheduled').orderBy('scheduled_at').executeTakeFirst();
+          if (next?.scheduled_at) waitMs = Math.min(waitMs, Math.max(0, Date.parse(next.scheduled_at) - this.clock.now()));
+          if (this.stopped) break;
+          await realClock.sleep(waitMs, this.wake.signal);
+        } catch (error) {
+          if (this.stopped) break;
+          console.error('Sending failed:', error);
+          await realClock.sleep(5_000, this.wake.signal);
+        }
+        if (this.wake.signal.aborted) this.wake = new AbortController();
+      }
+    })();
+  }
+
+  /** Something changed (new job, resume, pause): look again now. */
+  kick(): void {
+    this.wake.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake.abort();
+    await this.loop;
+  }
+
+  private async resolveTarget(job: SendJobRow): Promise<{ target: TransportTarget; connections: number; limits: PacingLimits | null; from: { name: string; address: string }; replyTo: string; https: string }> {
+    const db = this.deps.db();
+    const [smtp, letter] = await Promise.all([getSmtpSettings(db), getNewsletterSettings(db)]);
+    const from = { name: smtp.senderName || letter.senderName, address: smtp.senderEmail || letter.senderEmail };
+    if (this.options.target) {
+      return {
+        target: this.options.target, connections: this.options.target.connections ?? 2, limits: this.options.limits ?? null, from,
+        replyTo: smtp.replyTo, https: smtp.httpsUnsubscribeUrl,
+      };
+    }
+    if (job.mailbox === 'test') {
+      const port = await this.deps.mailbox.start();
+      return {
+        target: { host: '127.0.0.1', port, security: 'none', user: '', password: null }, connections: 2, limits: this.options.limits ?? null, from,
+        replyTo: smtp.replyTo, https: smtp.httpsUnsubscribeUrl,
+      };
+    }
+    return {
+      target: targetFor(smtp, this.deps.passwords, this.deps.dataDir), connections: connectionsFor(smtp),
+      limits: this.options.limits !== undefined ? this.options.limits : limitsFor(smtp), from, replyTo: smtp.replyTo, https: smtp.httpsUnsubscribeUrl,
+    };
+  }
+
+  /** Runs until the job is finished, paused or cancelled; with only retries left, sleeps on the clock until they are due. */
+  async runToEnd(jobId: number): Promise<SendJobStatus> {
+    for (;;) {
+      const r = await this.runJob(jobId);
+      if (r.status !== 'waiting') return r.status;
+      await this.clock.sleep(r.until - this.clock.now(), this.wake.signal);
+      if (this.stopped) return 'running';
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+    }
+  }
+
+  /**
+   * One pass over a running job: batches of due recipients, consent checked again right before each message,
+   * "sending" written before the SMTP call, the outcome after. Returns 'waiting' when only later retries remain.
+   */
+  async runJob(jobId: number): Promise<{ status: SendJobStatus } | { status: 'waiting'; until: number }> {
+    const db = this.deps.db();
+    const job = await db.selectFrom('send_jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
+    if (job.status !== 'running') return { status: job.status };
+    const { hasher, tokens } = await this.deps.env();
+    const t = await this.resolveTarget(job);
+    const edition = await loadEdition(db, job.edition_id);
+    const content = parseContent(edition);
+    const letter = await getNewsletterSettings(db);
+    const mergers = {} as Record<Language, (r: MergeRecipient) => MergedMessage>;
+    for (const lang of ['nl', 'en'] as const) {
+      const compiled = await compileCached({ content, language: lang, settings: letter, mode: 'mail' }).compiled;
+      mergers[lang] = createMerger(compiled, { settings: letter, sign: tokens.sign });
+    }
+    const windows = windowsFor(t.limits);
+    const span = Math.max(0, ...windows.map((w) => w.ms));
+    const history = windows.length
+      ? (await db.selectFrom('send_events').select('at').where('at', '>', this.clock.now() - span).execute()).map((r) => r.at)
+      : [];
+    const pacer = new Pacer(windows, history);
+    const transport = nodemailer.createTransport(transportOptions(t.target, { pool: true, maxConnections: t.connections, timeoutMs: this.options.timeoutMs }));
+    const retryDelays = this.options.retryDelaysMs ?? DEFAULT_RETRY;
+    const batchSize = this.options.batchSize ?? Math.max(8, t.connections * 8);
+    const inFlight = batchSize;
+    try {
+      for (;;) {
+        if (this.stopped) return { status: 'running' };
+        const now = this.clock.now();
+        const current = await db.selectFrom('send_jobs').select('status').where('id', '=', jobId).executeTakeFirstOrThrow();
+        if (current.status !== 'running') return { status: current.status };
+        const allowance = pacer.allowance(now);
+        if (allowance.n === 0) {
+          await this.clock.sleep(allowance.waitMs, this.wake.signal);
+          if (this.wake.signal.aborted && !this.stopped) this.wake = new AbortController();
+          continue;
+        }
+        const due = await db.selectFrom('send_recipients').select(['id', 'person_id', 'list_id', 'attempts', 'message_id', 'language'])
+          .where('job_id', '=', jobId)
+          .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'retry'), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])])]))
+          .orderBy('id').limit(Math.min(batchSize, allowance.n)).execute();
+        if (!due.length) {
+          const later = await db.selectFrom('send_recipients').select((eb) => eb.fn.min('next_attempt_at').as('at'))
+            .where('job_id', '=', jobId).where('state', '=', 'retry').executeTakeFirst();
+          if (later?.at != null) return { status: 'waiting', until: Number(later.at) };
+          const at = new Date(now).toISOString();
+          await writeFull(db, async (trx) => {
+            // Nothing is in flight here: a row still "sending" lost its outcome to an error, so a person decides.
+            await trx.updateTable('send_recipients').set({ state: 'uncertain', reason: 'interrupted', updated_at: at })
+              .where('job_id', '=', jobId).where('state', '=', 'sending').execute();
+            await trx.updateTable('send_jobs').set({ status: 'done', finished_at: at, updated_at: at }).where('id', '=', jobId).where('status', '=', 'running').execute();
+          });
+          return { status: 'done' };
+        }
+
+        // Consent, again, right before sending: the register as it is now.
+        const people = await db.selectFrom('send_recipients as r')
+          .leftJoin('people as p', 'p.id', 'r.person_id')
+          .leftJoin('person_emails as e', (j) => j.onRef('e.person_id', '=', 'p.id').on('e.is_primary', '=', 1))
+          .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
+          .leftJoin('mailing_lists as l', 'l.id', 'r.list_id')
+          .leftJoin('subscriptions as s', (j) => j.onRef('s.person_id', '=', 'r.person_id').onRef('s.list_id', '=', 'r.list_id'))
+          .select(['r.id', 'p.id as pid', 'p.first_name', 'p.last_name', 'e.email', 'e.email_norm', 'o.name as org', 'l.name as list_name',
+            'l.lawful_basis', 'l.archived', 's.status'])
+          .where('r.id', 'in', due.map((d) => d.id)).execute();
+        const byId = new Map(people.map((p) => [p.id, p]));
+        const suppressed = new Set((await db.selectFrom('suppressions').select('email_hmac')
+          .where('email_hmac', 'in', people.filter((p) => p.email_norm).map((p) => hasher.hashNormalised(p.email_norm!)).concat(['-'])).execute()).map((s) => s.email_hmac));
+        const skipped: { id: number; reason: string }[] = [];
+        const ready: Prepared[] = [];
+        for (const d of due) {
+          const p = byId.get(d.id);
+          const reason = !p?.pid ? 'erased' : !p.email ? 'no_address' : p.archived ? 'list_archived'
+            : p.status !== 'subscribed' ? (p.status ?? 'not_subscribed') : suppressed.has(hasher.hashNormalised(p.email_norm!)) ? 'suppressed' : null;
+          if (reason) {
+            skipped.push({ id: d.id, reason });
+            continue;
+          }
+          ready.push({
+            rowId: d.id, personId: p!.pid!, email: p!.email!, language: d.language, attempts: d.attempts + 1, token: tokens.sign(p!.pid!, d.list_id!),
+            messageId: d.message_id ?? `<${jobId}.${d.id}.${randomBytes(6).toString('hex')}@${domainOf(t.from.address)}>`,
+            merge: {
+              personId: p!.pid!, listId: d.list_id!, firstName: p!.first_name!, lastName: p!.last_name!, organisation: p!.org ?? '',
+              listName: p!.list_name!, lawfulBasis: p!.lawful_basis!,
+            },
+          });
+        }
+        const at = new Date(now).toISOString();
+        await writeFull(db, async (trx) => {
+          for (const s of skipped) {
+            await trx.updateTable('send_recipients').set({ state: 'skipped', reason: s.reason, updated_at: at }).where('id', '=', s.id).execute();
+          }
+          for (let i = 0; i < ready.length; i += 200) {
+            const values = sql.join(ready.slice(i, i + 200).map((r) => sql`(${r.rowId}, ${r.email}, ${r.attempts}, ${r.messageId})`));
+            await sql`UPDATE send_recipients SET state = 'sending', email = v.column2, attempts = v.column3, message_id = v.column4, updated_at = ${at}
+              FROM (VALUES ${values}) AS v WHERE send_recipients.id = v.column1`.execute(trx);
+          }
+          if (windows.length && ready.length) await trx.insertInto('send_events').values(ready.map(() => ({ at: now }))).execute();
+        });
+        pacer.record(now, ready.length);
+        if (!ready.length) continue;
+
+        // At most `inFlight` messages with the transport at once (memory), fed from the batch as each one finishes.
+        const outcomes = new Array<Outcome>(ready.length);
+        let nextIndex = 0;
+        const lane = async () => {
+          while (nextIndex < ready.length) {
+            const i = nextIndex++;
+            const r = ready[i]!;
+            outcomes[i] = await this.sendOne(transport, job, edition.number, r, mergers[r.language](r.merge), t);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(inFlight, ready.length) }, lane));
+
+        const done = this.clock.now();
+        const doneAt = new Date(done).toISOString();
+        let fault: { reason: AccountFault | 'server_unreachable'; detail: string | null } | null = null;
+        let sent = 0;
+        let failed = 0;
+        let retry = 0;
+        let connectionErrors = 0;
+        await writeFull(db, async (trx) => {
+          const sentPeople: number[] = [];
+          const sentRows: number[] = [];
+          for (const [i, o] of outcomes.entries()) {
+            const r = ready[i]!;
+            if (o.kind === 'sent') {
+              sent++;
+              sentPeople.push(r.personId);
+              sentRows.push(r.rowId);
+              continue;
+            }
+            const c = classifySmtpError(o.error);
+            const detail = (o.error.response ?? o.error.message ?? '').slice(0, 500) || null;
+            if (c.kind === 'account') {
+              fault ??= { reason: c.reason, detail };
+              await trx.updateTable('send_recipients').set({ state: 'queued', attempts: r.attempts - 1, detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
+            } else if (c.kind === 'recipient') {
+              failed++;
+              await trx.updateTable('send_recipients').set({ state: 'failed', reason: c.hardBounce ? 'hard_bounce' : 'refused', detail, updated_at: doneAt })
+                .where('id', '=', r.rowId).execute();
+              if (c.hardBounce) {
+                await suppress(trx, { hasher, now: new Date(done) }, { email: r.email, reason: 'hard_bounce', note: detail, actor: 'Schakel (bounce)' });
+              }
+            } else {
+              if (c.connection) connectionErrors++;
+              // A lost connection is not the recipient's fault: it does not use up their attempts.
+              const attempts = c.connection ? r.attempts - 1 : r.attempts;
+              if (!c.connection && attempts > retryDelays.length) {
+                failed++;
+                await trx.updateTable('send_recipients').set({ state: 'failed', reason: 'retries_exhausted', detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
+              } else {
+                retry++;
+                const step = c.connection ? (this.unreachable.get(jobId) ?? 0) + 1 : attempts;
+                const delay = retryDelays[Math.min(step, retryDelays.length) - 1] ?? 0;
+                await trx.updateTable('send_recipients').set({
+                  state: 'retry', reason: 'temporary', attempts, detail, next_attempt_at: done + delay, updated_at: doneAt,
+                }).where('id', '=', r.rowId).execute();
+              }
+            }
+          }
+          for (let i = 0; i < sentRows.length; i += 500) {
+            await trx.updateTable('send_recipients').set({ state: 'sent', reason: null, detail: null, sent_at: doneAt, updated_at: doneAt })
+              .where('id', 'in', sentRows.slice(i, i + 500)).execute();
+          }
+          if (sentPeople.length) await logSent(trx, sentPeople, edition.number, job.mailbox, doneAt);
+          if (connectionErrors && !sent) {
+            const rounds = (this.unreachable.get(jobId) ?? 0) + 1;
+            this.unreachable.set(jobId, rounds);
+            if (rounds > retryDelays.length) {
+              fault ??= { reason: 'server_unreachable', detail: null };
+              this.unreachable.delete(jobId);
+            }
+          } else if (sent) {
+            this.unreachable.delete(jobId);
+          }
+          if (fault) {
+            await trx.updateTable('send_jobs').set({ status: 'paused', pause_reason: fault.reason, pause_detail: fault.detail, updated_at: doneAt })
+              .where('id', '=', jobId).where('status', '=', 'running').execute();
+          }
+        });
+        this.options.onProgress?.(jobId, { sent, failed, retry });
+        if (fault) return { status: 'paused' };
+      }
+    } finally {
+      transport.close();
+    }
+  }
+
+  private async sendOne(
+    transport: ReturnType<typeof nodemailer.createTransport>, job: SendJobRow, editionNumber: number, r: Prepared, m: MergedMessage,
+    t: { from: { name: string; address: string }; replyTo: string; https: string },
+  ): Promise<Outcome> {
+    const https = t.https ? httpsUnsubscribe(t.https, r.token) : '';
+    const headers: Record<string, string> = {
+      'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': String(r.rowId), 'X-Schakel-Edition': String(editionNumber),
+    };
+    // RFC 2369 mailto with the recipient's token; RFC 8058 one-click only with an https address.
+    headers['List-Unsubscribe'] = https ? `<${m.unsubscribeUrl}>, <${https}>` : `<${m.unsubscribeUrl}>`;
+    if (https) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    if (job.mailbox === 'test') headers['X-Schakel-Testpostvak'] = 'ja; niets is echt verstuurd';
+    try {
+      const info = await transport.sendMail({
+        from: t.from, to: { name: `${r.merge.firstName} ${r.merge.lastName}`.trim(), address: r.email },
+        replyTo: t.replyTo || undefined, subject: m.subject, html: m.html, text: m.text, messageId: r.messageId,
+        // Base64 bodies: encoded natively, about half the time and memory of quoted-printable for a 40 kB edition.
+        textEncoding: 'base64',
+        date: new Date(this.clock.now()), envelope: { from: t.from.address, to: [r.email] },
+        list: { id: { url: `list-${r.merge.listId}.${domainOf(t.from.address)}`, comment: r.merge.listName } },
+        headers,
+      });
+      return { kind: 'sent', response: String((info as { response?: string }).response ?? '250') };
+    } catch (error) {
+      return { kind: 'error', error: error as SmtpErrorLike };
+    }
+  }
+}

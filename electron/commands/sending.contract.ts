@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { command, type Messages } from './spec';
+
+const id = z.number().int().positive();
+const limit = z.number().int().positive().max(1_000_000).nullable().default(null);
+
+export const SMTP_SECURITIES = ['tls', 'starttls', 'none'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
+export const PROVIDER_PROFILES = ['m365', 'relay', 'custom'] as const;
+export type ProviderProfile = (typeof PROVIDER_PROFILES)[number];
+
+export const sendingSettingsInput = z.object({
+  host: z.string().trim().max(253).default(''),
+  port: z.number().int().min(1).max(65535).default(587),
+  security: z.enum(SMTP_SECURITIES).default('starttls'),
+  user: z.string().trim().max(320).default(''),
+  /** undefined: keep the stored password; '' clears it */
+  password: z.string().max(1000).optional(),
+  senderName: z.string().trim().max(200).default(''),
+  senderEmail: z.string().trim().max(320).default(''),
+  replyTo: z.string().trim().max(320).default(''),
+  profile: z.enum(PROVIDER_PROFILES).default('m365'),
+  perSecond: limit,
+  perMinute: limit,
+  perDay: limit,
+  connections: z.number().int().min(1).max(16).default(2),
+  /** https address of the one-click unsubscribe page; {token} is replaced, otherwise ?token= is added */
+  httpsUnsubscribeUrl: z.string().trim().max(2000).default(''),
+  dkimDomain: z.string().trim().max(253).default(''),
+  dkimSelector: z.string().trim().max(63).default(''),
+  /** PEM; undefined keeps the stored key, '' removes it */
+  dkimPrivateKey: z.string().max(20_000).optional(),
+});
+export type SendingSettingsInput = z.input<typeof sendingSettingsInput>;
+
+export interface PacingLimits {
+  perSecond: number | null;
+  perMinute: number | null;
+  perDay: number | null;
+}
+
+export interface SendingSettingsView {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  user: string;
+  senderName: string;
+  senderEmail: string;
+  replyTo: string;
+  profile: ProviderProfile;
+  perSecond: number | null;
+  perMinute: number | null;
+  perDay: number | null;
+  connections: number;
+  httpsUnsubscribeUrl: string;
+  dkimDomain: string;
+  dkimSelector: string;
+  dkimKeySet: boolean;
+  passwordSet: boolean;
+  /** Where the password is kept, and why it cannot be saved when it cannot. */
+  passwordStorage: { kind: 'safeStorage' | 'memory' | 'environment'; refusal: Messages | null };
+  /** 'test': no account yet, mail goes to the built-in test mailbox */
+  mailbox: 'test' | 'smtp';
+  limits: PacingLimits;
+  /** Messages handed to the account in the last 24 hours (rolling). */
+  sentLast24h: number;
+}
+
+export const CONNECTION_PROBLEMS = ['dns', 'port_closed', 'tls', 'login_refused', 'sender_refused', 'timeout', 'other'] as const;
+export type ConnectionProblem = (typeof CONNECTION_PROBLEMS)[number];
+export interface ConnectionTestResult {
+  ok: boolean;
+  problem: ConnectionProblem | null;
+  message: Messages;
+  /** The server's own words, when it said something. */
+  detail: string | null;
+}
+
+export type SendJobStatus = 'scheduled' | 'due' | 'running' | 'paused' | 'cancelled' | 'done';
+export type RecipientState = 'queued' | 'sending' | 'sent' | 'retry' | 'failed' | 'skipped' | 'uncertain' | 'cancelled';
+
+export interface SendJobCounts {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  retry: number;
+  failed: number;
+  skipped: number;
+  uncertain: number;
+  cancelled: number;
+}
+
+export interface SendJobSummary {
+  id: number;
+  editionId: number;
+  editionNumber: number;
+  parentJobId: number | null;
+  mailbox: 'test' | 'smtp';
+  status: SendJobStatus;
+  scheduledAt: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Why the job stopped by itself, in plain words (account problems, unreachable server). */
+  pause: { reason: string; message: Messages; detail: string | null } | null;
+  counts: SendJobCounts;
+  /** Seconds until the last queued message may go, from the pacing; null when unknown. */
+  etaSeconds: number | null;
+  notice: Messages | null;
+}
+
+export interface SendRecipientView {
+  id: number;
+  personId: number | null;
+  name: string;
+  email: string;
+  language: 'nl' | 'en';
+  state: RecipientState;
+  reason: string | null;
+  /** Plain explanation of reason. */
+  reasonText: Messages | null;
+  detail: string | null;
+  attempts: number;
+  messageId: string | null;
+  sentAt: string | null;
+}
+
+export interface SendJobDetail extends SendJobSummary {
+  recipients: { total: number; rows: SendRecipientView[] };
+}
+
+export interface TestMailboxMessage {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string[];
+  subject: string;
+  messageId: string | null;
+  size: number;
+}
+
+export const sendingContract = {
+  'sending.settings.get': command(z.object({})).returns<SendingSettingsView>(),
+  'sending.settings.save': command(sendingSettingsInput).returns<SendingSettingsView>(),
+  /** Connects, logs in and sends a short test mail to the sender's own address. */
+  'sending.settings.testConnection': command(z.object({})).returns<ConnectionTestResult>(),
+
+  'sending.jobs.create': command(z.object({
+    editionId: id,
+    /** ISO date-time; absent: now */
+    scheduledAt: z.string().datetime({ offset: true }).nullish(),
+  })).returns<SendJobDetail>(),
+  'sending.jobs.list': command(z.object({})).returns<SendJobSummary[]>(),
+  'sending.jobs.get': command(z.object({
+    id,
+    state: z.enum(['queued', 'sending', 'sent', 'retry', 'failed', 'skipped', 'uncertain', 'cancelled']).nullish(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })).returns<SendJobDetail>(),
+  'sending.jobs.pause': command(z.object({ id })).returns<SendJobSummary>(),
+  /** Also starts a job that became due while Schakel was closed. */
+  'sending.jobs.resume': command(z.object({ id })).returns<SendJobSummary>(),
+  'sending.jobs.cancel': command(z.object({ id })).returns<SendJobSummary>(),
+  /** For recipients whose outcome is unknown after an interruption: send again, or record as sent. */
+  'sending.jobs.resolveUncertain': command(z.object({
+    id, action: z.enum(['resend', 'markSent']), recipientIds: z.array(id).max(100_000).nullish(),
+  })).returns<SendJobSummary>(),
+  /** A follow-up job for just the failed recipients. */
+  'sending.jobs.resendFailed': command(z.object({ id })).returns<SendJobDetail>(),
+
+  'sending.testMailbox.list': command(z.object({
+    offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100),
+  })).returns<{ notice: Messages; total: number; messages: TestMailboxMessage[] }>(),
+  'sending.testMailbox.get': command(z.object({ id: z.string().regex(/^[\w.-]{1,100}$/) })).returns<
+    TestMailboxMessage & { notice: Messages; html: string | null; text: string; headers: { key: string; value: string }[] }
+  >(),
+};
