@@ -14,6 +14,7 @@ import { PersonDetailScreen } from './screens/PersonDetail';
 import { PersonEditScreen } from './screens/PersonEdit';
 import { PilotDetailScreen, PilotEditScreen, PilotsScreen } from './screens/Pilots';
 import { RetentionReviewScreen } from './screens/Retention';
+import { SendingIcon, SendingRoutes } from './screens/Sending';
 import { SettingsScreen } from './screens/Settings';
 import { StakeholderMapScreen } from './screens/StakeholderMap';
 import { StartScreen } from './screens/Start';
@@ -28,6 +29,7 @@ const NAV: { path: string; label: MessageKey; icon: ReactNode }[] = [
   { path: '/lists', label: 'nav.lists', icon: <IconList /> },
   { path: '/avg', label: 'nav.avg', icon: <IconShield /> },
   { path: '/newsletters', label: 'nav.newsletters', icon: <NewsletterIcon /> },
+  { path: '/sending', label: 'nav.sending', icon: <SendingIcon /> },
   { path: '/import', label: 'nav.import', icon: <IconUpload /> },
   { path: '/settings', label: 'nav.settings', icon: <IconGear /> },
 ];
@@ -190,6 +192,7 @@ function Screen({ route }: { route: Route }) {
     if (id && !c) return <AvgRequestDetailScreen key={id} id={id} />;
   }
   if (a === 'newsletters') return <NewsletterRoutes part={b} />;
+  if (a === 'sending') return <SendingRoutes part={b} sub={c} />;
   if (a === 'import' && !b) return <ImportScreen />;
   if (a === 'settings' && !b) return <SettingsScreen />;
   return <NotFound />;

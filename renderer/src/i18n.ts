@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { newsletterEn, newsletterNl } from './i18n-newsletter';
 import { privacyEn, privacyNl } from './i18n-privacy';
+import { sendingEn, sendingNl } from './i18n-sending';
 
 /**
  * Every text of the interface, in Dutch (the default) and English. Other modules never contain
@@ -425,6 +426,7 @@ const nl = {
   'notFound.toStart': 'Naar Start',
   ...newsletterNl,
   ...privacyNl,
+  ...sendingNl,
 };
 
 export type MessageKey = keyof typeof nl;
@@ -845,6 +847,7 @@ const en: Record<MessageKey, string> = {
   'notFound.toStart': 'Go to Home',
   ...newsletterEn,
   ...privacyEn,
+  ...sendingEn,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { nl, en };

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/Dialog';
 import { EditionChecklistDialog } from '../components/EditionChecklist';
 import { BiField, EditionEditorContext, LanguageSwitch, PlainField, type EditionEditorState } from '../components/EditionFields';
 import { EditionTestSendDialog } from '../components/EditionTestSend';
+import { SendEditionDialog } from '../components/SendingDialog';
 import { NewsletterAudience } from '../components/NewsletterAudience';
 import { NewsletterPreview } from '../components/NewsletterPreview';
 import { DetailLoadState, ErrorBox, PageHeader, useToast } from '../components/ui';
@@ -55,6 +56,7 @@ function EditionEditor({ initial, onReload }: { initial: EditionDetail; onReload
   const [lang, setLang] = useState<Lang>('nl');
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<'test' | 'checklist' | 'delete' | null>(null);
+  const [sendOpen, setSendOpen] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [jump, setJump] = useState<string | null>(null);
@@ -272,6 +274,11 @@ function EditionEditor({ initial, onReload }: { initial: EditionDetail; onReload
                 {status === 'ready' ? t('news.check.open') : t('news.check.openReady')}
               </button>
             )}
+            {status === 'ready' ? (
+              <button type="button" className="button button-primary" onClick={() => setSendOpen(true)} disabled={busy} data-testid="send-edition">
+                {t('send.open')}
+              </button>
+            ) : null}
           </>
         }
       />
@@ -414,6 +421,7 @@ function EditionEditor({ initial, onReload }: { initial: EditionDetail; onReload
         </aside>
       </div>
 
+      {sendOpen ? <SendEditionDialog editionId={id} editionNumber={content.number} onClose={() => setSendOpen(false)} /> : null}
       {dialog === 'test' ? (
         <EditionTestSendDialog editionId={id} draft={content} defaultAddress={settings.data?.senderEmail ?? ''} onClose={() => setDialog(null)} />
       ) : null}

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { invoke } from '../api';
 import { BackupSection } from '../components/BackupSection';
+import { SendingSettingsSection } from '../components/SendingSettings';
 import { ErrorBox, Facts, Loading, PageHeader, Section, SegmentedField } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useLoad } from '../hooks';
@@ -43,6 +44,7 @@ export function SettingsScreen() {
           </>
         ) : null}
       </Section>
+      <SendingSettingsSection />
       <BackupSection />
       <RetentionSettingsSection />
     </div>
