@@ -328,6 +328,40 @@ export interface SendEventTable {
   at: number;
 }
 
+// --- Inbox (migration 0006) ---
+
+export interface InboxMessageTable {
+  message_id: string;
+  kind: string;
+  outcome: string;
+  review_id: number | null;
+  processed_at: ColumnType<Timestamp, Timestamp | undefined, never>;
+}
+
+export interface InboxReviewTable {
+  id: Generated<number>;
+  message_id: string;
+  reason: string;
+  from_address: string | null;
+  subject: string;
+  body: string;
+  received_at: string | null;
+  person_id: number | null;
+  status: ColumnType<'open' | 'done', 'open' | 'done' | undefined, 'open' | 'done'>;
+  action: string | null;
+  request_id: number | null;
+  handled_by: string | null;
+  handled_at: string | null;
+  created_at: ColumnType<Timestamp, Timestamp | undefined, never>;
+}
+
+export interface InboxSoftBounceTable {
+  email_hmac: string;
+  count: number;
+  last_job_id: number | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   people: PersonTable;
@@ -354,6 +388,9 @@ export interface Database {
   send_jobs: SendJobTable;
   send_recipients: SendRecipientTable;
   send_events: SendEventTable;
+  inbox_messages: InboxMessageTable;
+  inbox_review: InboxReviewTable;
+  inbox_soft_bounces: InboxSoftBounceTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -374,3 +411,4 @@ export type AvgRequest = Selectable<AvgRequestTable>;
 export type EditionRow = Selectable<EditionTable>;
 export type SendJobRow = Selectable<SendJobTable>;
 export type SendRecipientRow = Selectable<SendRecipientTable>;
+export type InboxReviewRow = Selectable<InboxReviewTable>;

@@ -18,6 +18,8 @@ import { newsletterHandlers } from './handlers/newsletter';
 import { registerHandlers } from './handlers/register';
 import { sendingContract } from './commands/sending.contract';
 import { sendingHandlers, startSending, type SendingStartOptions } from './handlers/sending';
+import { inboxContract } from './commands/inbox.contract';
+import { inboxHandlers, startInbox, stopInbox, type InboxStartOptions } from './handlers/inbox';
 
 export interface CoreOptions {
   dataDir: string;
@@ -28,6 +30,8 @@ export interface CoreOptions {
   backup?: BackupScheduleOptions;
   /** The outbox worker, password store and pacing overrides. */
   sending?: SendingStartOptions;
+  /** The IMAP password store and mailbox-check hooks. */
+  inbox?: InboxStartOptions;
 }
 
 export interface Core {
@@ -69,13 +73,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   });
   backups.start();
   const sending = await startSending(ctx, options.sending);
+  startInbox(ctx, options.inbox);
   const registry = new StorageSafeRegistry(ctx)
     .register(registerContract, registerHandlers)
     .register(importContract, importHandlers)
     .register(backupContract, backupHandlers)
     .register(consentContract, consentHandlers)
     .register(newsletterContract, newsletterHandlers)
-    .register(sendingContract, sendingHandlers);
+    .register(sendingContract, sendingHandlers)
+    .register(inboxContract, inboxHandlers);
   let closed = false;
   return {
     registry, ctx, backups,
@@ -84,6 +90,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       await sending.stop();
+      await stopInbox(ctx);
       await backups.stop();
       try {
         await backups.database.close();

@@ -4,6 +4,7 @@ import * as m0002 from './0002_consent';
 import * as m0003 from './0003_search';
 import * as m0004 from './0004_editions';
 import * as m0005 from './0005_sending';
+import * as m0006 from './0006_inbox';
 
 /** Ordered, static list: a bundled app cannot read the folder at run time. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0003_search': m0003,
   '0004_editions': m0004,
   '0005_sending': m0005,
+  '0006_inbox': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

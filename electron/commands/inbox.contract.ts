@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { command, type Messages } from './spec';
+
+const id = z.number().int().positive();
+
+export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
+export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
+
+export const inboxSettingsInput = z.object({
+  host: z.string().trim().max(253).default(''),
+  port: z.number().int().min(1).max(65535).default(993),
+  security: z.enum(IMAP_SECURITIES).default('tls'),
+  user: z.string().trim().max(320).default(''),
+  /** undefined: keep the stored password; '' clears it */
+  password: z.string().max(1000).optional(),
+  folder: z.string().trim().min(1).max(200).default('INBOX'),
+  /** Processed mail is moved here; created when missing. */
+  processedFolder: z.string().trim().min(1).max(200).default('Schakel verwerkt'),
+});
+export type InboxSettingsInput = z.input<typeof inboxSettingsInput>;
+
+export interface InboxSettingsView {
+  host: string;
+  port: number;
+  security: ImapSecurity;
+  user: string;
+  folder: string;
+  processedFolder: string;
+  passwordSet: boolean;
+  passwordStorage: { kind: 'safeStorage' | 'memory' | 'environment'; refusal: Messages | null };
+  configured: boolean;
+}
+
+export interface InboxConnectionResult {
+  ok: boolean;
+  message: Messages;
+  /** The server's own words, when it said something. */
+  detail: string | null;
+}
+
+export type InboxKind = 'unsubscribe' | 'confirm' | 'bounce' | 'complaint' | 'auto_reply' | 'other';
+
+export interface InboxCheckResult {
+  /** Messages seen in the watched folder. */
+  seen: number;
+  /** Newly acted on (or put up for review). */
+  processed: number;
+  /** Already processed earlier (moved now, nothing done twice). */
+  duplicates: number;
+  byOutcome: Record<string, number>;
+}
+
+export const REVIEW_ACTIONS = ['unsubscribe_list', 'unsubscribe_all', 'erase_request', 'ignore'] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
+
+export interface ReviewItemView {
+  id: number;
+  messageId: string;
+  reason: string;
+  reasonText: Messages;
+  fromAddress: string | null;
+  subject: string;
+  body: string;
+  receivedAt: string | null;
+  createdAt: string;
+  person: { id: number; name: string } | null;
+  /** The person's current lists, for "unsubscribe from this list". */
+  lists: { listId: number; listName: string; status: string }[];
+  status: 'open' | 'done';
+  action: ReviewAction | null;
+  requestId: number | null;
+  handledBy: string | null;
+  handledAt: string | null;
+}
+
+export interface InboxSummary {
+  openReview: number;
+  openReviewOlderThan24h: number;
+}
+
+export const inboxContract = {
+  'inbox.settings.get': command(z.object({})).returns<InboxSettingsView>(),
+  'inbox.settings.save': command(inboxSettingsInput).returns<InboxSettingsView>(),
+  'inbox.settings.testConnection': command(z.object({})).returns<InboxConnectionResult>(),
+  'inbox.checkNow': command(z.object({})).returns<InboxCheckResult>(),
+  'inbox.review.list': command(z.object({ status: z.enum(['open', 'done', 'all']).default('open') })).returns<ReviewItemView[]>(),
+  'inbox.review.act': command(z.object({
+    id,
+    action: z.enum(REVIEW_ACTIONS),
+    /** For unsubscribe_list. */
+    listId: id.optional(),
+    /** Links the message to a person when the sender was not recognised. */
+    personId: id.optional(),
+    actor: z.string().trim().min(1).max(200),
+  })).returns<ReviewItemView>(),
+  'inbox.summary': command(z.object({})).returns<InboxSummary>(),
+};
