@@ -110,6 +110,23 @@ const mailings: PersonDataSource = {
   erase: (db, personId, scope) => eraseMailings(db, personId, scope.emails),
 };
 
+// Mail from or about the person waiting in (or handled from) the review queue.
+const inboxReview: PersonDataSource = {
+  key: 'inboxReview',
+  label: { nl: 'Ontvangen mail in de controlelijst', en: 'Received mail in the review queue' },
+  collect: (db, personId) =>
+    db.selectFrom('inbox_review').select(['received_at as receivedAt', 'from_address as from', 'subject', 'body', 'status', 'action'])
+      .where('person_id', '=', personId).orderBy('id').execute(),
+  erase: async (db, personId, scope) => {
+    const norms = scope.emails.map((e) => e.trim().toLowerCase());
+    const res = await db.deleteFrom('inbox_review').where((eb) => eb.or([
+      eb('person_id', '=', personId),
+      ...(norms.length ? [eb(sql<string>`lower(trim(from_address))`, 'in', norms)] : []),
+    ])).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  },
+};
+
 const register: PersonDataSource = {
   key: 'register',
   label: { nl: 'Relatieregister', en: 'Stakeholder register' },
@@ -126,4 +143,4 @@ const register: PersonDataSource = {
   erase: async (db, personId) => Number((await db.deleteFrom('people').where('id', '=', personId).executeTakeFirst()).numDeletedRows),
 };
 
-export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, register];
+export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, inboxReview, register];
