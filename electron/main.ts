@@ -76,6 +76,7 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     demo: args.demo,
     nativeBinding: process.env.SCHAKEL_SQLITE_BINDING || undefined,
     sending: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir) },
+    inbox: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir, 'imap-password.bin') },
   });
 
   const ses = session.defaultSession;

@@ -185,10 +185,14 @@ export class SafeStoragePasswordStore implements PasswordStore {
   readonly kind = 'safeStorage' as const;
   private cache: string | null | undefined;
 
-  constructor(private readonly safeStorage: SafeStorageLike, private readonly dataDir: string) {}
+  constructor(
+    private readonly safeStorage: SafeStorageLike,
+    private readonly dataDir: string,
+    private readonly fileName: string = SMTP_PASSWORD_FILE,
+  ) {}
 
   private get file(): string {
-    return secretPath(this.dataDir, SMTP_PASSWORD_FILE);
+    return secretPath(this.dataDir, this.fileName);
   }
 
   refusal(): Messages | null {
