@@ -31,7 +31,8 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   const db = new Kysely<Database>({ dialect: new RollbackSafeSqliteDialect(sqlite) });
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(db);
+      // An upgrade writes the whole schema through the WAL; fold it back so it does not linger on disk.
+      if ((await migrateToLatest(db)).length) sqlite.pragma('wal_checkpoint(TRUNCATE)');
     } catch (error) {
       await db.destroy();
       throw error;

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,7 +188,12 @@ describe.skipIf(!isRoot)('full disk and read-only folders (1 MiB tmpfs, needs ro
   });
 
   it('a write on a full data disk fails with a clear message and leaves the database as it was', async () => {
+    // The schema no longer fits a 1 MiB disk while it is being created: prepare the folder elsewhere, then move it there.
+    const prepared = tempDir('schakel-prepared-');
+    await (await startCore({ dataDir: prepared, backup: { auto: false } })).close();
     const dataDir = path.join(dataDisk, 'schakel');
+    cpSync(prepared, dataDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}backups`) });
+    rmSync(prepared, { recursive: true, force: true });
     const core = await start({ dataDir });
     const filler = fillDisk(dataDisk);
     let failure: { code: string; message: string } | null = null;
