@@ -139,6 +139,9 @@ const ALIASES: Record<ImportField, string[]> = {
   notes: ['notities', 'notes', 'opmerkingen', 'opmerking', 'toelichting', 'memo'],
   region: ['regio', 'region'],
   municipality: ['gemeente', 'municipality', 'plaats', 'woonplaats'],
+  owner: ['relatiebeheerder', 'accounthouder', 'relationshipowner', 'owner', 'accountowner'],
+  power: ['invloed', 'macht', 'power', 'influence'],
+  interest: ['belang', 'interesse', 'interest'],
 };
 
 // For headers with extra words ("E-mailadres werk"), in order: the first rule that fits wins.

@@ -167,7 +167,8 @@ export function previewImport(store: ImportStore, fileName: string, bytes: Uint8
 // Rows: from CSV fields to checked values (pure)
 
 type ProblemCode =
-  | 'name_required' | 'invalid_email' | 'too_many_emails' | 'unknown_organisation_kind' | 'unknown_language' | 'too_long';
+  | 'name_required' | 'invalid_email' | 'too_many_emails' | 'unknown_organisation_kind' | 'unknown_language' | 'too_long'
+  | 'invalid_scale';
 
 interface Problem {
   code: ProblemCode;
@@ -191,6 +192,9 @@ export interface PreparedRow {
   notes: string | null;
   region: string | null;
   municipality: string | null;
+  owner: string | null;
+  power: number | null;
+  interest: number | null;
   problems: Problem[];
 }
 
@@ -209,6 +213,9 @@ const FIELD_LABEL: Record<ImportField, { nl: string; en: string }> = {
   notes: { nl: 'Notities', en: 'Notes' },
   region: { nl: 'Regio', en: 'Region' },
   municipality: { nl: 'Gemeente', en: 'Municipality' },
+  owner: { nl: 'Relatiebeheerder', en: 'Relationship owner' },
+  power: { nl: 'Invloed', en: 'Power' },
+  interest: { nl: 'Belang', en: 'Interest' },
 };
 
 function problemText(p: Problem, lang: UiLanguage): string {
@@ -227,6 +234,10 @@ function problemText(p: Problem, lang: UiLanguage): string {
         : `Unknown kind of organisation "${v}". Use for example Gemeente, Politie, OM, Raad voor de Kinderbescherming, Jeugdbescherming, HALT, School, Jeugdzorg, Kennispartner or Overig.`;
     case 'unknown_language':
       return nl ? `Onbekende taal "${v}": gebruik nl of en (of laat leeg).` : `Unknown language "${v}": use nl or en (or leave empty).`;
+    case 'invalid_scale': {
+      const label = FIELD_LABEL[p.field ?? 'power'][lang];
+      return nl ? `${label} "${v}" moet een getal van 1 tot en met 5 zijn (of leeg).` : `${label} "${v}" must be a number from 1 to 5 (or empty).`;
+    }
     case 'too_long': {
       const label = FIELD_LABEL[p.field ?? 'notes'][lang];
       return nl ? `${label} is langer dan ${p.max} tekens.` : `${label} is longer than ${p.max} characters.`;
@@ -235,7 +246,7 @@ function problemText(p: Problem, lang: UiLanguage): string {
 }
 
 const MAX: Partial<Record<ImportField, number>> = {
-  firstName: 100, lastName: 100, phone: 40, organisation: 200, jobTitle: 200, notes: 10000, region: 100, municipality: 100,
+  firstName: 100, lastName: 100, phone: 40, organisation: 200, jobTitle: 200, notes: 10000, region: 100, municipality: 100, owner: 200,
 };
 const MAX_TAG = 60;
 const MAX_TAGS = 50;
@@ -335,6 +346,16 @@ export function prepareRow(session: ImportSession, mapping: ImportMapping, row: 
   }
   if (tags.length > MAX_TAGS) problems.push({ code: 'too_long', field: 'tags', max: MAX_TAGS });
 
+  const scale = (field: 'power' | 'interest'): number | null => {
+    const text = get(field);
+    if (!text) return null;
+    if (!/^[1-5]$/.test(text)) {
+      problems.push({ code: 'invalid_scale', field, value: text });
+      return null;
+    }
+    return Number(text);
+  };
+
   return {
     line,
     firstName,
@@ -349,6 +370,9 @@ export function prepareRow(session: ImportSession, mapping: ImportMapping, row: 
     notes: limited('notes', get('notes')),
     region: limited('region', get('region')),
     municipality: limited('municipality', get('municipality')),
+    owner: limited('owner', get('owner')),
+    power: scale('power'),
+    interest: scale('interest'),
     problems,
   };
 }
@@ -388,6 +412,9 @@ interface Target {
   jobTitle: string | null;
   language: Language;
   notes: string | null;
+  owner: string | null;
+  power: number | null;
+  interest: number | null;
   /** The first storedEmails addresses (and storedTags tags) are in the database already. */
   emails: { email: string; norm: string }[];
   storedEmails: number;
@@ -440,7 +467,7 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
   for (const [norm, personId] of sqlite.prepare('SELECT email_norm, person_id FROM person_emails').raw().iterate() as Iterable<[string, number]>) {
     dbEmails.set(norm, personId);
   }
-  const personStmt = sqlite.prepare('SELECT first_name, last_name, phone, organisation_id, job_title, language, notes FROM people WHERE id = ?');
+  const personStmt = sqlite.prepare('SELECT first_name, last_name, phone, organisation_id, job_title, language, notes, owner, power, interest FROM people WHERE id = ?');
   const emailsStmt = sqlite.prepare('SELECT email, email_norm FROM person_emails WHERE person_id = ? ORDER BY is_primary DESC, id');
   const tagsStmt = sqlite.prepare('SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag');
 
@@ -450,11 +477,12 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
     if (t) return t;
     const p = personStmt.get(id) as {
       first_name: string; last_name: string; phone: string | null; organisation_id: number | null;
-      job_title: string | null; language: Language; notes: string | null;
+      job_title: string | null; language: Language; notes: string | null; owner: string | null; power: number | null; interest: number | null;
     };
     t = {
       existingId: id, line: 0, firstName: p.first_name, lastName: p.last_name, phone: p.phone,
       organisationKey: null, organisationId: p.organisation_id, jobTitle: p.job_title, language: p.language, notes: p.notes,
+      owner: p.owner, power: p.power, interest: p.interest,
       emails: (emailsStmt.all(id) as { email: string; email_norm: string }[]).map((e) => ({ email: e.email, norm: e.email_norm })),
       storedEmails: 0,
       tags: tagsStmt.pluck().all(id) as string[],
@@ -517,7 +545,7 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
       const t: Target = {
         existingId: null, line: row.line, firstName: row.firstName, lastName: row.lastName, phone: row.phone,
         organisationKey: useOrganisation(row), organisationId: null, jobTitle: row.jobTitle, language: row.language ?? 'nl',
-        notes: row.notes, emails: row.emails.slice(), storedEmails: 0, tags: row.tags.slice(), storedTags: 0,
+        notes: row.notes, owner: row.owner, power: row.power, interest: row.interest, emails: row.emails.slice(), storedEmails: 0, tags: row.tags.slice(), storedTags: 0,
         changed: true,
       };
       plan.created.push(t);
@@ -557,8 +585,14 @@ function mergeInto(
   };
   fill('firstName');
   fill('lastName');
-  for (const key of ['phone', 'jobTitle', 'notes'] as const) {
+  for (const key of ['phone', 'jobTitle', 'notes', 'owner'] as const) {
     if (!t[key] && row[key]) {
+      t[key] = row[key];
+      t.changed = true;
+    }
+  }
+  for (const key of ['power', 'interest'] as const) {
+    if (t[key] === null && row[key] !== null) {
       t[key] = row[key];
       t.changed = true;
     }
@@ -695,12 +729,12 @@ export async function commitImport(
       for (const o of orgIds.values()) orgNameById.set(o.id, o.name);
 
       const insertPerson = sqlite.prepare(
-        `INSERT INTO people (first_name, last_name, phone, organisation_id, job_title, language, notes, sort_key, search_text, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO people (first_name, last_name, phone, organisation_id, job_title, language, notes, owner, power, interest, sort_key, search_text, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const updatePerson = sqlite.prepare(
         `UPDATE people SET first_name = ?, last_name = ?, phone = ?, organisation_id = ?, job_title = ?, notes = ?,
-         sort_key = ?, search_text = ?, updated_at = ? WHERE id = ?`,
+         owner = ?, power = ?, interest = ?, sort_key = ?, search_text = ?, updated_at = ? WHERE id = ?`,
       );
       const insertEmail = sqlite.prepare('INSERT INTO person_emails (person_id, email, email_norm, is_primary) VALUES (?, ?, ?, ?)');
       const insertTag = sqlite.prepare('INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?, ?)');
@@ -717,11 +751,11 @@ export async function commitImport(
         let id: number;
         let hasPrimary: boolean;
         if (t.existingId === null) {
-          id = Number(insertPerson.run(t.firstName, t.lastName, t.phone, organisationId, t.jobTitle, t.language, t.notes, sortKey, searchText, now, now).lastInsertRowid);
+          id = Number(insertPerson.run(t.firstName, t.lastName, t.phone, organisationId, t.jobTitle, t.language, t.notes, t.owner, t.power, t.interest, sortKey, searchText, now, now).lastInsertRowid);
           hasPrimary = false;
         } else {
           id = t.existingId;
-          updatePerson.run(t.firstName, t.lastName, t.phone, organisationId, t.jobTitle, t.notes, sortKey, searchText, now, id);
+          updatePerson.run(t.firstName, t.lastName, t.phone, organisationId, t.jobTitle, t.notes, t.owner, t.power, t.interest, sortKey, searchText, now, id);
           hasPrimary = t.storedEmails > 0;
         }
         for (let i = t.storedEmails; i < t.emails.length; i++) {

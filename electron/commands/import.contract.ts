@@ -4,7 +4,7 @@ import { command } from './spec';
 /** Target fields a CSV column can be mapped to. */
 export const IMPORT_FIELDS = [
   'firstName', 'lastName', 'fullName', 'email', 'email2', 'phone', 'organisation', 'organisationKind',
-  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality',
+  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality', 'owner', 'power', 'interest',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 

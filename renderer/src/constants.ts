@@ -16,7 +16,7 @@ export const INTERACTION_KIND_LIST = ['meeting', 'call', 'mail', 'event'] as con
 
 export const IMPORT_FIELD_LIST = [
   'firstName', 'lastName', 'fullName', 'email', 'email2', 'phone', 'organisation', 'organisationKind',
-  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality',
+  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality', 'owner', 'power', 'interest',
 ] as const satisfies readonly ImportField[];
 
 /** The usual domain of each kind of organisation, to prefill the form. */

@@ -411,6 +411,9 @@ const nl = {
   'importField.notes': 'Notities',
   'importField.region': 'Regio',
   'importField.municipality': 'Gemeente',
+  'importField.owner': 'Relatiebeheerder',
+  'importField.power': 'Invloed (1–5)',
+  'importField.interest': 'Belang (1–5)',
 
   'settings.title': 'Instellingen',
   'settings.language': 'Taal',
@@ -832,6 +835,9 @@ const en: Record<MessageKey, string> = {
   'importField.notes': 'Notes',
   'importField.region': 'Region',
   'importField.municipality': 'Municipality',
+  'importField.owner': 'Relationship owner',
+  'importField.power': 'Power (1–5)',
+  'importField.interest': 'Interest (1–5)',
 
   'settings.title': 'Settings',
   'settings.language': 'Language',

@@ -284,6 +284,7 @@ describe('round trip', () => {
       firstName: 'Zoë', lastName: "Huis in 't Veld", organisationId: org.id, language: 'en', tags: ['klankbord', 'pilot vroeg'],
       emails: [{ email: 'zoe@example.org', primary: true }, { email: 'z.huis@example.com', primary: false }, { email: 'zh@example.org', primary: false }],
       phone: '+31 6 00000001', jobTitle: 'Beleidsadviseur; jeugd', notes: 'wordt niet geëxporteerd',
+      owner: 'Marieke Jansen', power: 4, interest: 2,
     });
     await core.call('people.save', { firstName: 'Hamza', lastName: 'El Idrissi', organisationId: halt.id, emails: [{ email: 'hamza@example.org', primary: true }] });
     await core.call('people.save', { firstName: 'Formule', lastName: '=1+1' });
@@ -297,7 +298,7 @@ describe('round trip', () => {
       expect(result).toEqual({ created: 3, merged: 0, skipped: 0, invalid: 0, organisationsCreated: 1 });
       const strip = (d: Awaited<ReturnType<typeof findByEmail>>) => ({
         firstName: d.firstName, lastName: d.lastName, emails: d.emails, phone: d.phone, organisationName: d.organisationName,
-        jobTitle: d.jobTitle, language: d.language, tags: d.tags,
+        jobTitle: d.jobTitle, language: d.language, tags: d.tags, owner: d.owner, power: d.power, interest: d.interest,
       });
       for (const email of ['zoe@example.org', 'hamza@example.org']) {
         expect(strip(await findByEmail(target, email))).toEqual(strip(await findByEmail(core, email)));
@@ -312,9 +313,22 @@ describe('round trip', () => {
       expect(report.duplicates).toHaveLength(2);
       expect(report.toCreate).toBe(1); // the person without an address cannot be recognised
       expect(report.newOrganisations).toEqual([]);
+      expect(await findByEmail(target, 'zoe@example.org')).toMatchObject({ owner: 'Marieke Jansen', power: 4, interest: 2 });
     } finally {
       await target.dispose();
     }
+  });
+
+  it('reports an influence or interest outside 1–5 with its line, and fills them in on a merge', async () => {
+    await core.call('people.save', { firstName: 'Anouk', lastName: 'de Vries', emails: [{ email: 'anouk@example.org', primary: true }] });
+    const csv = 'voornaam;achternaam;e-mail;relatiebeheerder;invloed;belang\r\nAnouk;de Vries;anouk@example.org;Joost;5;3\r\nBram;Smit;bram@example.org;;hoog;2\r\n';
+    const p = await preview(core, 'stakeholders.csv', csv);
+    expect(p.suggestedMapping).toMatchObject({ owner: 3, power: 4, interest: 5 });
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'merge' });
+    expect(report.invalid).toEqual([{ line: 3, reasons: ['Invloed "hoog" moet een getal van 1 tot en met 5 zijn (of leeg).'] }]);
+    const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'merge' });
+    expect(result).toMatchObject({ created: 0, merged: 1, invalid: 1 });
+    expect(await findByEmail(core, 'anouk@example.org')).toMatchObject({ owner: 'Joost', power: 5, interest: 3 });
   });
 });
 
