@@ -302,7 +302,12 @@ export interface SendJobTable {
   started_at: string | null;
   finished_at: string | null;
   updated_at: Timestamp;
+  kind: ColumnType<SendJobKind, SendJobKind | undefined, SendJobKind>;
+  /** kind 'test': JSON of the content, languages and "view as" person id at the time of asking */
+  test_payload: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+export type SendJobKind = 'edition' | 'test';
 
 export interface SendRecipientTable {
   id: Generated<number>;
@@ -362,6 +367,28 @@ export interface InboxSoftBounceTable {
   updated_at: Timestamp;
 }
 
+// --- Double opt-in confirmations (migration 0008) ---
+
+export type ConfirmationStatus = 'sent' | 'failed' | 'confirmed' | 'expired';
+
+export interface ConfirmationTable {
+  id: Generated<number>;
+  person_id: number;
+  list_id: number;
+  email_hmac: string | null;
+  message_id: string | null;
+  status: ConfirmationStatus;
+  error: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  sent_at: string | null;
+  expires_at: string | null;
+  evidence_message_id: string | null;
+  /** The subscription's pending "since" this mail answers; a new sign-up gets a new mail. */
+  pending_since: string | null;
+  updated_at: ColumnType<Timestamp, Timestamp | undefined, Timestamp>;
+  created_at: ColumnType<Timestamp, Timestamp | undefined, never>;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   people: PersonTable;
@@ -391,6 +418,7 @@ export interface Database {
   inbox_messages: InboxMessageTable;
   inbox_review: InboxReviewTable;
   inbox_soft_bounces: InboxSoftBounceTable;
+  confirmations: ConfirmationTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

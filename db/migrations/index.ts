@@ -5,6 +5,8 @@ import * as m0003 from './0003_search';
 import * as m0004 from './0004_editions';
 import * as m0005 from './0005_sending';
 import * as m0006 from './0006_inbox';
+import * as m0007 from './0007_test_sends';
+import * as m0008 from './0008_confirmations';
 
 /** Ordered, static list: a bundled app cannot read the folder at run time. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ export const migrations: Record<string, Migration> = {
   '0004_editions': m0004,
   '0005_sending': m0005,
   '0006_inbox': m0006,
+  '0007_test_sends': m0007,
+  '0008_confirmations': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,12 +7,13 @@ import type {
 } from '../../electron/commands/sending.contract';
 import type { Messages } from '../../electron/commands/spec';
 import { loadEdition, parseContent } from './editions';
-import { markEditionSent, type UnsubscribeTokens } from './newsletter';
+import { contentOf, getNewsletterSettings, markEditionSent, type UnsubscribeTokens } from './newsletter';
 import { resolveAudience } from './newsletter-audience';
-import type { Audience } from './newsletter-model';
+import type { Audience, EditionContent } from './newsletter-model';
 import { fullName } from './people';
 import { ACCOUNT_FAULT_TEXT, type AccountFault } from './smtp';
 import type { AddressHasher } from './suppression';
+import { isValidEmail } from '../text';
 import { TEST_MAILBOX_NOTICE } from './test-mailbox';
 
 export interface OutboxEnv {
@@ -153,6 +154,98 @@ export async function createJob(db: DbOrTx, env: OutboxEnv, input: CreateJobInpu
   });
 }
 
+// ---------- test sends: typed addresses, the content as it is now ----------
+
+/** What a test job sends: kept with the job. The "view as" person by id only, so erasure leaves no personal data here. */
+export interface TestPayload {
+  content: EditionContent;
+  languages: Language[];
+  personId: number | null;
+}
+
+export interface CreateTestJobInput {
+  editionId: number;
+  draft?: EditionContent | null;
+  addresses: readonly string[];
+  languages: readonly Language[];
+  personId?: number | null;
+  mailbox: 'test' | 'smtp';
+}
+
+/**
+ * A test send as a job in the outbox: one row per address and language, no person or list. The edition need not be
+ * ready and stays as it is. An address on the suppression list is skipped, even for a test.
+ */
+export async function createTestJob(db: DbOrTx, env: OutboxEnv, input: CreateTestJobInput): Promise<{ jobId: number; addresses: number; queued: number; skipped: number }> {
+  const issues = input.addresses.flatMap((a, i) => (isValidEmail(a) ? [] : [{
+    path: `addresses.${i}`, message: { nl: `"${a}" is geen geldig e-mailadres.`, en: `"${a}" is not a valid e-mail address.` },
+  }]));
+  if (issues.length) {
+    throw new CommandError('invalid_address', { nl: `Er is niets verstuurd. ${issues[0]!.message.nl}`, en: `Nothing was sent. ${issues[0]!.message.en}` }, issues);
+  }
+  const settings = await getNewsletterSettings(db);
+  if (!isValidEmail(settings.senderEmail)) {
+    throw new CommandError('sender_missing', {
+      nl: 'Vul eerst het e-mailadres van de afzender in bij de instellingen van de nieuwsbrief.',
+      en: "Fill in the sender's e-mail address in the newsletter settings first.",
+    }, [{ path: 'settings.senderEmail', message: { nl: 'Afzenderadres ontbreekt.', en: 'Sender address missing.' } }]);
+  }
+  const seen = new Set<string>();
+  const addresses = input.addresses.map((a) => a.trim()).filter((a) => {
+    const key = a.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const languages = (['nl', 'en'] as const).filter((l) => input.languages.includes(l));
+  if (!languages.length) {
+    throw new CommandError('no_language', { nl: 'Kies minstens één taal.', en: 'Choose at least one language.' });
+  }
+  return inTransaction(db, async (trx) => {
+    const content = await contentOf(trx, input.editionId, input.draft);
+    if (input.personId) {
+      const p = await trx.selectFrom('people').select('id').where('id', '=', input.personId).executeTakeFirst();
+      if (!p) throw notFound({ nl: 'Persoon', en: 'Person' });
+    }
+    const payload: TestPayload = { content, languages, personId: input.personId ?? null };
+    const at = env.now.toISOString();
+    const job = await trx.insertInto('send_jobs').values({
+      edition_id: input.editionId, parent_job_id: null, mailbox: input.mailbox, status: 'running', scheduled_at: null, pause_reason: null,
+      pause_detail: null, created_at: at, started_at: at, finished_at: null, updated_at: at, kind: 'test', test_payload: JSON.stringify(payload),
+    }).returning('id').executeTakeFirstOrThrow();
+    const hashes = addresses.map((a) => env.hasher.hash(a));
+    const suppressed = new Set((await trx.selectFrom('suppressions').select('email_hmac').where('email_hmac', 'in', hashes).execute()).map((r) => r.email_hmac));
+    const rows = languages.flatMap((language) => addresses.map((email, i) => ({
+      job_id: job.id, person_id: null, list_id: null, email, name: '', language,
+      state: suppressed.has(hashes[i]!) ? 'skipped' as const : 'queued' as const, reason: suppressed.has(hashes[i]!) ? 'suppressed' : null, updated_at: at,
+    })));
+    await trx.insertInto('send_recipients').values(rows).execute();
+    const skipped = rows.filter((r) => r.state === 'skipped').length;
+    return { jobId: job.id, addresses: addresses.length, queued: rows.length - skipped, skipped };
+  });
+}
+
+export function parseTestPayload(job: Pick<SendJobRow, 'test_payload'>): TestPayload {
+  return JSON.parse(job.test_payload ?? 'null') as TestPayload;
+}
+
+/** What staff see after asking for a test send. */
+export function testQueuedMessage(r: { addresses: number; queued: number; skipped: number }, mailbox: 'test' | 'smtp'): Messages {
+  const { addresses } = r;
+  const via = mailbox === 'smtp'
+    ? { nl: 'via het ingestelde mailaccount', en: 'through the configured mail account' }
+    : { nl: 'naar het ingebouwde testpostvak (er is nog geen mailaccount ingesteld, dus niets gaat echt de deur uit)', en: 'to the built-in test mailbox (no mail account is set up yet, so nothing really leaves)' };
+  const mails = { nl: r.queued === 1 ? '1 testmail' : `${r.queued} testmails`, en: r.queued === 1 ? '1 test mail' : `${r.queued} test mails` };
+  const to = { nl: addresses === 1 ? '1 adres' : `${addresses} adressen`, en: addresses === 1 ? '1 address' : `${addresses} addresses` };
+  const skipped = r.skipped
+    ? { nl: ` ${r.skipped} ${r.skipped === 1 ? 'mail wordt' : 'mails worden'} overgeslagen: het adres staat op de afmeldlijst.`, en: ` ${r.skipped} ${r.skipped === 1 ? 'mail is' : 'mails are'} skipped: the address is on the suppression list.` }
+    : { nl: '', en: '' };
+  return {
+    nl: `${mails.nl} naar ${to.nl} in de wachtrij gezet, ${via.nl}.${skipped.nl} Het resultaat zie je hieronder en bij Verzendingen.`,
+    en: `${mails.en} to ${to.en} queued, ${via.en}.${skipped.en} The result shows below and under Sending.`,
+  };
+}
+
 export async function loadJob(db: DbOrTx, id: number): Promise<SendJobRow> {
   const job = await db.selectFrom('send_jobs').selectAll().where('id', '=', id).executeTakeFirst();
   if (!job) throw notFound({ nl: 'Verzending', en: 'Send job' });
@@ -163,6 +256,12 @@ export async function loadJob(db: DbOrTx, id: number): Promise<SendJobRow> {
 export async function resendFailed(db: DbOrTx, env: OutboxEnv, jobId: number, mailbox: 'test' | 'smtp'): Promise<number> {
   return inTransaction(db, async (trx) => {
     const parent = await loadJob(trx, jobId);
+    if (parent.kind === 'test') {
+      throw new CommandError('test_job', {
+        nl: 'Een testmail wordt niet opnieuw verstuurd. Stuur een nieuwe testmail vanuit de editie.',
+        en: 'A test mail is not resent. Send a new test mail from the edition.',
+      });
+    }
     const failed = await trx.selectFrom('send_recipients').select('person_id').where('job_id', '=', jobId).where('state', '=', 'failed')
       .where('person_id', 'is not', null).execute();
     if (!failed.length) {
@@ -234,7 +333,7 @@ export async function resolveUncertain(db: DbOrTx, jobId: number, action: 'resen
     if (action === 'resend' && (job.status === 'done' || job.status === 'cancelled')) {
       await trx.updateTable('send_jobs').set({ status: 'running', finished_at: null, updated_at: at }).where('id', '=', jobId).execute();
     }
-    if (action === 'markSent') {
+    if (action === 'markSent' && job.kind === 'edition') {
       const edition = await loadEdition(trx, job.edition_id);
       await logSent(trx, rows.filter((r) => r.person_id !== null).map((r) => r.person_id!), edition.number, job.mailbox, at);
     }
@@ -318,7 +417,7 @@ export async function listJobs(db: DbOrTx, env: ViewEnv, ids?: number[]): Promis
     const remaining = c.queued + c.retry + c.sending;
     const fault = j.pause_reason && j.pause_reason !== 'user' ? ACCOUNT_FAULT_TEXT[j.pause_reason as AccountFault] : null;
     return {
-      id: j.id, editionId: j.edition_id, editionNumber: j.number, parentJobId: j.parent_job_id, mailbox: j.mailbox, status: j.status,
+      id: j.id, editionId: j.edition_id, editionNumber: j.number, kind: j.kind, parentJobId: j.parent_job_id, mailbox: j.mailbox, status: j.status,
       scheduledAt: j.scheduled_at, createdAt: j.created_at, startedAt: j.started_at, finishedAt: j.finished_at,
       pause: j.pause_reason ? {
         reason: j.pause_reason, detail: j.pause_detail,

@@ -6,9 +6,9 @@ import type { Language, SendJobRow, SendJobStatus } from '../schema';
 import type { PacingLimits } from '../../electron/commands/sending.contract';
 import { suppress } from './consent';
 import { loadEdition, parseContent } from './editions';
-import { getNewsletterSettings, type UnsubscribeTokens } from './newsletter';
-import { logSent, startDueJobs } from './outbox';
-import { compileCached, createMerger, type MergeRecipient, type MergedMessage } from './render';
+import { getNewsletterSettings, TEST_TOKEN, toMergeRecipient, viewAs, type UnsubscribeTokens } from './newsletter';
+import { logSent, parseTestPayload, startDueJobs } from './outbox';
+import { compileCached, createMerger, unsubscribeUrl, type MergeRecipient, type MergedMessage } from './render';
 import {
   classifySmtpError, connectionsFor, getSmtpSettings, limitsFor, targetFor, transportOptions, type AccountFault, type PasswordStore,
   type SmtpErrorLike, type TransportTarget,
@@ -156,14 +156,17 @@ type Outcome = { kind: 'sent'; response: string } | { kind: 'error'; error: Smtp
 
 interface Prepared {
   rowId: number;
-  personId: number;
+  /** null for a test send */
+  personId: number | null;
   email: string;
   language: Language;
   messageId: string;
   attempts: number;
   token: string;
-  merge: MergeRecipient;
+  merge: MergeRecipient | null;
 }
+
+type RunResult = { status: SendJobStatus } | { status: 'waiting'; until: number } | { status: 'yielded' };
 
 /** Outbox writes go through here: synchronous=FULL, so a commit survives a power cut, not only a crash. */
 export async function writeFull<T>(db: Db, fn: (trx: DbOrTx) => Promise<T>): Promise<T> {
@@ -206,13 +209,20 @@ export class SendWorker {
       while (!this.stopped) {
         try {
           await startDueJobs(this.deps.db(), new Date(this.clock.now()));
-          const job = await this.deps.db().selectFrom('send_jobs').select('id').where('status', '=', 'running').orderBy('id').executeTakeFirst();
+          // Test sends first: a test is not kept waiting behind a large edition.
+          const jobs = await this.deps.db().selectFrom('send_jobs').select('id').where('status', '=', 'running')
+            .orderBy(sql`kind = 'test'`, 'desc').orderBy('id').execute();
           let waitMs = 60_000;
-          if (job) {
+          let progressed = false;
+          for (const job of jobs) {
             const r = await this.runJob(job.id);
-            if (r.status !== 'waiting') continue;
-            waitMs = Math.max(0, r.until - this.clock.now());
+            if (r.status !== 'waiting') {
+              progressed = true;
+              break;
+            }
+            waitMs = Math.min(waitMs, Math.max(0, r.until - this.clock.now()));
           }
+          if (progressed) continue;
           const next = await this.deps.db().selectFrom('send_jobs').select('scheduled_at').where('status', '=', 'scheduled').orderBy('scheduled_at').executeTakeFirst();
           if (next?.scheduled_at) waitMs = Math.min(waitMs, Math.max(0, Date.parse(next.scheduled_at) - this.clock.now()));
           if (this.stopped) break;
@@ -265,6 +275,10 @@ export class SendWorker {
   async runToEnd(jobId: number): Promise<SendJobStatus> {
     for (;;) {
       const r = await this.runJob(jobId);
+      if (r.status === 'yielded') {
+        await this.runDueTestJobs();
+        continue;
+      }
       if (r.status !== 'waiting') return r.status;
       await this.clock.sleep(r.until - this.clock.now(), this.wake.signal);
       if (this.stopped) return 'running';
@@ -272,24 +286,62 @@ export class SendWorker {
     }
   }
 
+  /** A running test job with a message to send now. */
+  private async testJobDue(now: number): Promise<boolean> {
+    const row = await this.deps.db().selectFrom('send_recipients as r').innerJoin('send_jobs as j', 'j.id', 'r.job_id').select('r.id')
+      .where('j.kind', '=', 'test').where('j.status', '=', 'running')
+      .where((eb) => eb.or([eb('r.state', '=', 'queued'), eb.and([eb('r.state', '=', 'retry'), eb.or([eb('r.next_attempt_at', 'is', null), eb('r.next_attempt_at', '<=', now)])])]))
+      .limit(1).executeTakeFirst();
+    return !!row;
+  }
+
+  private async runDueTestJobs(): Promise<void> {
+    const jobs = await this.deps.db().selectFrom('send_jobs').select('id').where('kind', '=', 'test').where('status', '=', 'running').orderBy('id').execute();
+    for (const job of jobs) await this.runJob(job.id);
+  }
+
+  /** The mergers per language: the edition for everyone, or for a test the kept content as the "view as" person (or placeholders). */
+  private async mergersFor(job: SendJobRow, sign: (personId: number, listId: number) => string, hasher: AddressHasher) {
+    const db = this.deps.db();
+    const letter = await getNewsletterSettings(db);
+    const mergers = {} as Record<Language, (r: MergeRecipient | null) => MergedMessage>;
+    if (job.kind === 'test') {
+      const payload = parseTestPayload(job);
+      let seen: MergeRecipient | null = null;
+      if (payload.personId) {
+        // Erased since the test was asked for: the readable placeholders instead.
+        seen = await viewAs(db, hasher, payload.content, payload.personId).then((v) => toMergeRecipient(v.recipient), () => null);
+      }
+      for (const lang of ['nl', 'en'] as const) {
+        const compiled = await compileCached({ content: payload.content, language: lang, settings: letter, mode: 'mail' }).compiled;
+        // Never a real person's token in a test mail.
+        const merge = createMerger(compiled, { settings: letter, sign: () => TEST_TOKEN, placeholders: true });
+        mergers[lang] = () => merge(seen);
+      }
+      return { mergers, number: payload.content.number, letter };
+    }
+    const edition = await loadEdition(db, job.edition_id);
+    const content = parseContent(edition);
+    for (const lang of ['nl', 'en'] as const) {
+      const compiled = await compileCached({ content, language: lang, settings: letter, mode: 'mail' }).compiled;
+      const merge = createMerger(compiled, { settings: letter, sign });
+      mergers[lang] = (r) => merge(r);
+    }
+    return { mergers, number: edition.number, letter };
+  }
+
   /**
    * One pass over a running job: batches of due recipients, consent checked again right before each message,
    * "sending" written before the SMTP call, the outcome after. Returns 'waiting' when only later retries remain.
    */
-  async runJob(jobId: number): Promise<{ status: SendJobStatus } | { status: 'waiting'; until: number }> {
+  async runJob(jobId: number): Promise<RunResult> {
     const db = this.deps.db();
     const job = await db.selectFrom('send_jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
     if (job.status !== 'running') return { status: job.status };
     const { hasher, tokens } = await this.deps.env();
     const t = await this.resolveTarget(job);
-    const edition = await loadEdition(db, job.edition_id);
-    const content = parseContent(edition);
-    const letter = await getNewsletterSettings(db);
-    const mergers = {} as Record<Language, (r: MergeRecipient) => MergedMessage>;
-    for (const lang of ['nl', 'en'] as const) {
-      const compiled = await compileCached({ content, language: lang, settings: letter, mode: 'mail' }).compiled;
-      mergers[lang] = createMerger(compiled, { settings: letter, sign: tokens.sign });
-    }
+    const isTest = job.kind === 'test';
+    const { mergers, number: editionNumber, letter } = await this.mergersFor(job, tokens.sign, hasher);
     const windows = windowsFor(t.limits);
     const span = Math.max(0, ...windows.map((w) => w.ms));
     const history = windows.length
@@ -306,13 +358,14 @@ export class SendWorker {
         const now = this.clock.now();
         const current = await db.selectFrom('send_jobs').select('status').where('id', '=', jobId).executeTakeFirstOrThrow();
         if (current.status !== 'running') return { status: current.status };
+        if (!isTest && await this.testJobDue(now)) return { status: 'yielded' };
         const allowance = pacer.allowance(now);
         if (allowance.n === 0) {
           await this.clock.sleep(allowance.waitMs, this.wake.signal);
           if (this.wake.signal.aborted && !this.stopped) this.wake = new AbortController();
           continue;
         }
-        const due = await db.selectFrom('send_recipients').select(['id', 'person_id', 'list_id', 'attempts', 'message_id', 'language'])
+        const due = await db.selectFrom('send_recipients').select(['id', 'person_id', 'list_id', 'attempts', 'message_id', 'language', 'email'])
           .where('job_id', '=', jobId)
           .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'retry'), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])])]))
           .orderBy('id').limit(Math.min(batchSize, allowance.n)).execute();
@@ -330,37 +383,53 @@ export class SendWorker {
           return { status: 'done' };
         }
 
-        // Consent, again, right before sending: the register as it is now.
-        const people = await db.selectFrom('send_recipients as r')
-          .leftJoin('people as p', 'p.id', 'r.person_id')
-          .leftJoin('person_emails as e', (j) => j.onRef('e.person_id', '=', 'p.id').on('e.is_primary', '=', 1))
-          .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
-          .leftJoin('mailing_lists as l', 'l.id', 'r.list_id')
-          .leftJoin('subscriptions as s', (j) => j.onRef('s.person_id', '=', 'r.person_id').onRef('s.list_id', '=', 'r.list_id'))
-          .select(['r.id', 'p.id as pid', 'p.first_name', 'p.last_name', 'e.email', 'e.email_norm', 'o.name as org', 'l.name as list_name',
-            'l.lawful_basis', 'l.archived', 's.status'])
-          .where('r.id', 'in', due.map((d) => d.id)).execute();
-        const byId = new Map(people.map((p) => [p.id, p]));
-        const suppressed = new Set((await db.selectFrom('suppressions').select('email_hmac')
-          .where('email_hmac', 'in', people.filter((p) => p.email_norm).map((p) => hasher.hashNormalised(p.email_norm!)).concat(['-'])).execute()).map((s) => s.email_hmac));
         const skipped: { id: number; reason: string }[] = [];
         const ready: Prepared[] = [];
-        for (const d of due) {
-          const p = byId.get(d.id);
-          const reason = !p?.pid ? 'erased' : !p.email ? 'no_address' : p.archived ? 'list_archived'
-            : p.status !== 'subscribed' ? (p.status ?? 'not_subscribed') : suppressed.has(hasher.hashNormalised(p.email_norm!)) ? 'suppressed' : null;
-          if (reason) {
-            skipped.push({ id: d.id, reason });
-            continue;
-          }
-          ready.push({
-            rowId: d.id, personId: p!.pid!, email: p!.email!, language: d.language, attempts: d.attempts + 1, token: tokens.sign(p!.pid!, d.list_id!),
-            messageId: d.message_id ?? `<${jobId}.${d.id}.${randomBytes(6).toString('hex')}@${domainOf(t.from.address)}>`,
-            merge: {
-              personId: p!.pid!, listId: d.list_id!, firstName: p!.first_name!, lastName: p!.last_name!, organisation: p!.org ?? '',
-              listName: p!.list_name!, lawfulBasis: p!.lawful_basis!,
-            },
+        if (isTest) {
+          // Typed by staff: no consent to check, but a suppressed address is never mailed.
+          const hashes = due.map((d) => hasher.hash(d.email));
+          const suppressed = new Set((await db.selectFrom('suppressions').select('email_hmac').where('email_hmac', 'in', hashes.concat(['-'])).execute())
+            .map((x) => x.email_hmac));
+          due.forEach((d, i) => {
+            if (suppressed.has(hashes[i]!)) skipped.push({ id: d.id, reason: 'suppressed' });
+            else {
+              ready.push({
+                rowId: d.id, personId: null, email: d.email, language: d.language, attempts: d.attempts + 1, token: TEST_TOKEN, merge: null,
+                messageId: d.message_id ?? `<${jobId}.${d.id}.${randomBytes(6).toString('hex')}@${domainOf(t.from.address)}>`,
+              });
+            }
           });
+        } else {
+          // Consent, again, right before sending: the register as it is now.
+          const people = await db.selectFrom('send_recipients as r')
+            .leftJoin('people as p', 'p.id', 'r.person_id')
+            .leftJoin('person_emails as e', (j) => j.onRef('e.person_id', '=', 'p.id').on('e.is_primary', '=', 1))
+            .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
+            .leftJoin('mailing_lists as l', 'l.id', 'r.list_id')
+            .leftJoin('subscriptions as s', (j) => j.onRef('s.person_id', '=', 'r.person_id').onRef('s.list_id', '=', 'r.list_id'))
+            .select(['r.id', 'p.id as pid', 'p.first_name', 'p.last_name', 'e.email', 'e.email_norm', 'o.name as org', 'l.name as list_name',
+              'l.lawful_basis', 'l.archived', 's.status'])
+            .where('r.id', 'in', due.map((d) => d.id)).execute();
+          const byId = new Map(people.map((p) => [p.id, p]));
+          const suppressed = new Set((await db.selectFrom('suppressions').select('email_hmac')
+            .where('email_hmac', 'in', people.filter((p) => p.email_norm).map((p) => hasher.hashNormalised(p.email_norm!)).concat(['-'])).execute()).map((s) => s.email_hmac));
+          for (const d of due) {
+            const p = byId.get(d.id);
+            const reason = !p?.pid ? 'erased' : !p.email ? 'no_address' : p.archived ? 'list_archived'
+              : p.status !== 'subscribed' ? (p.status ?? 'not_subscribed') : suppressed.has(hasher.hashNormalised(p.email_norm!)) ? 'suppressed' : null;
+            if (reason) {
+              skipped.push({ id: d.id, reason });
+              continue;
+            }
+            ready.push({
+              rowId: d.id, personId: p!.pid!, email: p!.email!, language: d.language, attempts: d.attempts + 1, token: tokens.sign(p!.pid!, d.list_id!),
+              messageId: d.message_id ?? `<${jobId}.${d.id}.${randomBytes(6).toString('hex')}@${domainOf(t.from.address)}>`,
+              merge: {
+                personId: p!.pid!, listId: d.list_id!, firstName: p!.first_name!, lastName: p!.last_name!, organisation: p!.org ?? '',
+                listName: p!.list_name!, lawfulBasis: p!.lawful_basis!,
+              },
+            });
+          }
         }
         const at = new Date(now).toISOString();
         await writeFull(db, async (trx) => {
@@ -384,7 +453,7 @@ export class SendWorker {
           while (nextIndex < ready.length) {
             const i = nextIndex++;
             const r = ready[i]!;
-            outcomes[i] = await this.sendOne(transport, job, edition.number, r, mergers[r.language](r.merge), t);
+            outcomes[i] = await this.sendOne(transport, job, editionNumber, r, mergers[r.language](r.merge), t, letter.unsubscribeAddress);
           }
         };
         await Promise.all(Array.from({ length: Math.min(inFlight, ready.length) }, lane));
@@ -403,7 +472,7 @@ export class SendWorker {
             const r = ready[i]!;
             if (o.kind === 'sent') {
               sent++;
-              sentPeople.push(r.personId);
+              if (r.personId !== null) sentPeople.push(r.personId);
               sentRows.push(r.rowId);
               continue;
             }
@@ -440,7 +509,7 @@ export class SendWorker {
             await trx.updateTable('send_recipients').set({ state: 'sent', reason: null, detail: null, sent_at: doneAt, updated_at: doneAt })
               .where('id', 'in', sentRows.slice(i, i + 500)).execute();
           }
-          if (sentPeople.length) await logSent(trx, sentPeople, edition.number, job.mailbox, doneAt);
+          if (sentPeople.length && !isTest) await logSent(trx, sentPeople, editionNumber, job.mailbox, doneAt);
           if (connectionErrors && !sent) {
             const rounds = (this.unreachable.get(jobId) ?? 0) + 1;
             this.unreachable.set(jobId, rounds);
@@ -466,24 +535,30 @@ export class SendWorker {
 
   private async sendOne(
     transport: ReturnType<typeof nodemailer.createTransport>, job: SendJobRow, editionNumber: number, r: Prepared, m: MergedMessage,
-    t: { from: { name: string; address: string }; replyTo: string; https: string },
+    t: { from: { name: string; address: string }; replyTo: string; https: string }, unsubscribeAddress: string,
   ): Promise<Outcome> {
-    const https = t.https ? httpsUnsubscribe(t.https, r.token) : '';
     const headers: Record<string, string> = {
       'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': String(r.rowId), 'X-Schakel-Edition': String(editionNumber),
     };
-    // RFC 2369 mailto with the recipient's token; RFC 8058 one-click only with an https address.
-    headers['List-Unsubscribe'] = https ? `<${m.unsubscribeUrl}>, <${https}>` : `<${m.unsubscribeUrl}>`;
-    if (https) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    if (r.merge) {
+      const https = t.https ? httpsUnsubscribe(t.https, r.token) : '';
+      // RFC 2369 mailto with the recipient's token; RFC 8058 one-click only with an https address.
+      headers['List-Unsubscribe'] = https ? `<${m.unsubscribeUrl}>, <${https}>` : `<${m.unsubscribeUrl}>`;
+      if (https) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    } else {
+      const mailto = unsubscribeUrl(unsubscribeAddress, r.language, TEST_TOKEN);
+      if (mailto) headers['List-Unsubscribe'] = `<${mailto}>`;
+      headers['X-Schakel-Test'] = 'yes';
+    }
     if (job.mailbox === 'test') headers['X-Schakel-Testpostvak'] = 'ja; niets is echt verstuurd';
     try {
       const info = await transport.sendMail({
-        from: t.from, to: { name: `${r.merge.firstName} ${r.merge.lastName}`.trim(), address: r.email },
-        replyTo: t.replyTo || undefined, subject: m.subject, html: m.html, text: m.text, messageId: r.messageId,
+        from: t.from, to: r.merge ? { name: `${r.merge.firstName} ${r.merge.lastName}`.trim(), address: r.email } : r.email,
+        replyTo: t.replyTo || undefined, subject: r.merge ? m.subject : `[TEST] ${m.subject}`, html: m.html, text: m.text, messageId: r.messageId,
         // Base64 bodies: encoded natively, about half the time and memory of quoted-printable for a 40 kB edition.
         textEncoding: 'base64',
         date: new Date(this.clock.now()), envelope: { from: t.from.address, to: [r.email] },
-        list: { id: { url: `list-${r.merge.listId}.${domainOf(t.from.address)}`, comment: r.merge.listName } },
+        list: r.merge ? { id: { url: `list-${r.merge.listId}.${domainOf(t.from.address)}`, comment: r.merge.listName } } : undefined,
         headers,
       });
       return { kind: 'sent', response: String((info as { response?: string }).response ?? '250') };

@@ -168,8 +168,10 @@ export interface ChecklistResult {
 }
 
 export interface TestSendResult {
-  files: string[];
-  folder: string;
+  /** The send job in the outbox (kind 'test'): follow it with sending.jobs.get. */
+  jobId: number;
+  /** 'test': no SMTP account yet, the mail goes to the built-in test mailbox */
+  mailbox: 'test' | 'smtp';
   message: Bilingual;
 }
 
@@ -222,7 +224,7 @@ export const newsletterContract = {
     ...draftInput, language: language.nullish(), personId: id.nullish(), mode: z.enum(['mail', 'web']).default('mail'),
   })).returns<PreviewResult>(),
   'newsletter.checklist': command(z.object(draftInput)).returns<ChecklistResult>(),
-  /** Writes one .eml per address and language into the data folder (test-sends); nothing is sent yet. */
+  /** Queues a test send in the outbox: one message per address and language, "[TEST]" subject, the (unsaved) content as it is now. */
   'newsletter.testSend': command(z.object({
     ...draftInput, addresses: z.array(z.string().trim().min(1).max(254)).min(1).max(10),
     languages: z.array(language).min(1).max(2).default(['nl', 'en']), personId: id.nullish(),

@@ -95,6 +95,8 @@ export interface SendJobSummary {
   id: number;
   editionId: number;
   editionNumber: number;
+  /** 'test': a test send from the editor (to typed addresses, "[TEST]" subject); the edition is not marked sent */
+  kind: 'edition' | 'test';
   parentJobId: number | null;
   mailbox: 'test' | 'smtp';
   status: SendJobStatus;

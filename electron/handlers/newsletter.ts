@@ -4,13 +4,16 @@ import {
 } from '../../db/services/editions';
 import { filterRecipients, resolveAudience, summariseAudience } from '../../db/services/newsletter-audience';
 import {
-  assertReady, editionChecklist, exportArchive, getNewsletterSettings, previewEdition, saveNewsletterSettings, settingsView, testSend,
+  assertReady, editionChecklist, exportArchive, getNewsletterSettings, previewEdition, saveNewsletterSettings, settingsView,
   UnsubscribeTokens, type NewsletterEnv,
 } from '../../db/services/newsletter';
 import type { Audience } from '../../db/services/newsletter-model';
+import { createTestJob, testQueuedMessage } from '../../db/services/outbox';
+import { getSmtpSettings, isConfigured } from '../../db/services/smtp';
 import type { newsletterContract } from '../commands/newsletter.contract';
 import type { Context, Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
+import { sendingRuntime } from './sending';
 
 const tokens = new WeakMap<Context, UnsubscribeTokens>();
 
@@ -72,7 +75,13 @@ export const newsletterHandlers: Handlers<typeof newsletterContract> = {
 
   'newsletter.preview': async (ctx, input) => previewEdition(ctx.db, await newsletterEnv(ctx), input),
   'newsletter.checklist': async (ctx, { editionId, draft }) => editionChecklist(ctx.db, await newsletterEnv(ctx), editionId, draft),
-  'newsletter.testSend': async (ctx, input) => testSend(ctx.db, await newsletterEnv(ctx), input),
+  'newsletter.testSend': async (ctx, input) => {
+    // As for an edition: the SMTP account when set up, otherwise the built-in test mailbox.
+    const mailbox = isConfigured(await getSmtpSettings(ctx.db)) ? 'smtp' as const : 'test' as const;
+    const r = await createTestJob(ctx.db, await newsletterEnv(ctx), { ...input, mailbox });
+    sendingRuntime(ctx).worker.kick();
+    return { jobId: r.jobId, mailbox, message: testQueuedMessage(r, mailbox) };
+  },
 
   'newsletter.archive.get': async ({ db }, { editionId, language }) => {
     const a = await getArchive(db, editionId, language);

@@ -24,6 +24,7 @@ export const sendingNl = {
   'send.busy': 'Bezig…',
 
   'sending.title': 'Verzendingen',
+  'sending.kind.test': 'Testmail',
   'sending.subtitle': 'Verzonden en ingeplande edities, met de voortgang en het verslag per ontvanger.',
   'sending.tabs': 'Onderdelen',
   'sending.tab.jobs': 'Verzendingen',
@@ -188,6 +189,7 @@ export const sendingEn: Record<SendingMessageKey, string> = {
   'send.busy': 'Working…',
 
   'sending.title': 'Sending',
+  'sending.kind.test': 'Test mail',
   'sending.subtitle': 'Sent and scheduled editions, with progress and a report per recipient.',
   'sending.tabs': 'Sections',
   'sending.tab.jobs': 'Sending',

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -287,7 +287,7 @@ describe('newsletter composer', () => {
     expect(ready.content.blocks[1]).toMatchObject({ alt: { nl: 'Zaal vol deelnemers tijdens de programmadag in Zwolle' } });
   });
 
-  it('writes a test mail as .eml files and says that nothing was sent', async () => {
+  it('sends a test mail from the editor through the outbox and follows it to the end', async () => {
     const s = await open();
     const { page, core } = s;
     await audience(s);
@@ -321,19 +321,36 @@ describe('newsletter composer', () => {
     await screenshot(page, 'newsletter-event-block');
 
     await page.getByRole('button', { name: 'Testmail' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Testmail maken' });
+    const dialog = page.getByRole('dialog', { name: 'Testmail versturen' });
     await expect(dialog.getByLabel('Aan (e-mailadressen)').inputValue()).resolves.toBe('nieuwsbrief@example.org');
+    // The preview still shows the mail as Fenna: the test mail carries her values.
+    await dialog.getByTestId('test-send-view-as').getByText(/Met de gegevens van Fenna Jansen/).waitFor();
     await dialog.getByLabel('Aan (e-mailadressen)').fill('nieuwsbrief@example.org, geen-adres');
-    await dialog.getByRole('button', { name: 'Testmail maken' }).click();
+    await dialog.getByRole('button', { name: 'Testmail versturen' }).click();
     await dialog.getByText(/"geen-adres" is geen geldig e-mailadres/).first().waitFor();
     await dialog.getByLabel('Aan (e-mailadressen)').fill('nieuwsbrief@example.org\nsecretariaat@example.org');
-    await dialog.getByRole('button', { name: 'Testmail maken' }).click();
+    await dialog.getByRole('button', { name: 'Testmail versturen' }).click();
     const result = dialog.getByTestId('test-send-result');
-    await result.getByText(/Er is nog niets verstuurd/).waitFor();
+    // No SMTP account in this data folder: the built-in test mailbox, and the dialog says so.
+    await result.getByText(/4 testmails naar 2 adressen in de wachtrij gezet, naar het ingebouwde testpostvak/).waitFor();
+    const progress = dialog.getByTestId('test-send-progress');
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).toBe('done');
+    await dialog.getByTestId('test-send-summary').getByText('Klaar: 4 van 4 testmails verstuurd.').waitFor();
+    await expect(progress.locator('[data-testid="test-send-row"][data-state="sent"]').count()).resolves.toBe(4);
     await screenshot(page, 'newsletter-test-send');
-    const folder = path.join(core.dataDir, 'test-sends');
-    expect(existsSync(folder)).toBe(true);
-    expect(readdirSync(folder).filter((f) => f.endsWith('.eml'))).toHaveLength(4);
+    const inbox = await core.call('sending.testMailbox.list', {});
+    expect(inbox.messages.map((m) => m.to.join()).sort()).toEqual(['nieuwsbrief@example.org', 'nieuwsbrief@example.org', 'secretariaat@example.org', 'secretariaat@example.org']);
+    const one = await core.call('sending.testMailbox.get', { id: inbox.messages[0]!.id });
+    expect(one.headers.find((h) => h.key.toLowerCase() === 'x-schakel-test')?.value).toBe('yes');
+    expect(one.text).toContain('Een korte testtekst.');
+    expect((await core.call('newsletter.editions.get', { id: created.id })).status).toBe('draft');
+
+    await dialog.getByRole('link', { name: 'Bekijk deze testverzending bij Verzendingen' }).click();
+    await page.getByRole('heading', { level: 1 }).getByTestId('job-kind-test').waitFor();
+    await page.getByTestId('count-sent').getByText('4').waitFor();
+    await screenshot(page, 'sending-test-job');
+    await go(s, '#/sending');
+    await page.locator('tbody tr').first().getByTestId('job-kind-test').getByText('Testmail').waitFor();
   });
 
   it('says which newsletter settings are missing and saves them', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { sql } from 'kysely';
@@ -8,6 +8,7 @@ import type { Block, EditionContent } from '../../db/services/newsletter-model';
 import { sampleEditionContent } from '../../db/services/newsletter-sample';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import { createTestCore, type TestCore } from '../helpers/core';
+import { TestSmtpServer } from '../helpers/smtp';
 
 let core: TestCore;
 const NOW = new Date('2025-03-01T10:00:00Z');
@@ -305,29 +306,52 @@ describe('checklist and ready', () => {
 });
 
 describe('test send', () => {
-  it('writes one .eml per address and language into the data folder and says so in Dutch', async () => {
+  it('queues a test job that reaches the SMTP server as the "view as" person, escaped, with a TEST unsubscribe link', async () => {
     const w = await world();
     const { id } = await newEdition([w.partners]);
     const bad = await failure(core.call('newsletter.testSend', { editionId: id, addresses: ['ik@example.org', 'kapot'] }));
     expect(bad.code).toBe('invalid_address');
     expect(bad.issues![0]!.path).toBe('addresses.1');
+    expect(bad.message).toMatch(/Er is niets verstuurd/);
 
-    const result = await core.call('newsletter.testSend', { editionId: id, addresses: ['ik@example.org', 'collega@example.org'], personId: w.evil });
-    expect(result.files).toHaveLength(4);
-    expect(result.folder).toBe(path.join(core.dataDir, 'test-sends'));
-    expect(result.message.nl).toMatch(/Er is nog niets verstuurd.*4 testmails.*\.eml/);
-    for (const file of result.files) expect(existsSync(file)).toBe(true);
+    const smtp = new TestSmtpServer();
+    await smtp.start();
+    try {
+      await core.call('sending.settings.save', { host: '127.0.0.1', port: smtp.port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 1000 });
+      const result = await core.call('newsletter.testSend', { editionId: id, addresses: ['ik@example.org', 'collega@example.org'], personId: w.evil });
+      expect(result.mailbox).toBe('smtp');
+      expect(result.message.nl).toMatch(/4 testmails naar 2 adressen in de wachtrij gezet, via het ingestelde mailaccount\..*Verzendingen\./);
+      expect(result.message.nl).not.toMatch(/volgende versie/);
+      let job = await core.call('sending.jobs.get', { id: result.jobId });
+      for (let i = 0; i < 200 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = await core.call('sending.jobs.get', { id: result.jobId });
+      }
+      expect(job).toMatchObject({ kind: 'test', status: 'done', counts: { total: 4, sent: 4 } });
+      expect(smtp.received).toHaveLength(4);
+      const row = (address: string, language: string) => job.recipients.rows.find((r) => r.email === address && r.language === language)!;
+      const raw = (rowId: number) => smtp.received.find((m) => m.headers.get('x-schakel-recipient') === String(rowId))!;
 
-    const mail = await simpleParser(readFileSync(result.files[0]!));
-    expect(mail.subject).toBe('[TEST] <img src=x onerror=alert(1)>, de pilots in de evaluatiefase');
-    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('ik@example.org');
-    expect(mail.from?.value).toEqual([{ name: 'Programmasecretariaat Jeugd en Veiligheid', address: 'nieuwsbrief@example.org' }]);
-    expect(mail.html).toContain('Beste &lt;img src=x onerror=alert(1)&gt;,');
-    expect(mail.html).not.toMatch(/<img[^>]*onerror/);
-    expect(mail.text).toContain('Beste <img src=x onerror=alert(1)>,');
-    expect(readFileSync(result.files[0]!, 'utf8')).toMatch(/^List-Unsubscribe: <mailto:afmelden@example\.org\?subject=Afmelden%20TEST>/m);
-    const english = await simpleParser(readFileSync(result.files[2]!));
-    expect(english.text).toContain('FROM THE PILOTS');
+      const first = raw(row('ik@example.org', 'nl').id);
+      expect(first.to).toEqual(['ik@example.org']);
+      const mail = await simpleParser(first.raw);
+      expect(mail.subject).toBe('[TEST] <img src=x onerror=alert(1)>, de pilots in de evaluatiefase');
+      expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('ik@example.org');
+      expect(mail.from?.value).toEqual([{ name: 'Programmasecretariaat Jeugd en Veiligheid', address: 'nieuwsbrief@example.org' }]);
+      expect(mail.html).toContain('Beste &lt;img src=x onerror=alert(1)&gt;,');
+      expect(mail.html).not.toMatch(/<img[^>]*onerror/);
+      expect(mail.text).toContain('Beste <img src=x onerror=alert(1)>,');
+      expect(first.headers.get('list-unsubscribe')).toBe('<mailto:afmelden@example.org?subject=Afmelden%20TEST>');
+      expect(first.headers.get('x-schakel-test')).toBe('yes');
+      expect(first.headers.has('list-id')).toBe(false);
+      const english = await simpleParser(raw(row('collega@example.org', 'en').id).raw);
+      expect(english.text).toContain('FROM THE PILOTS');
+      expect(english.subject).toMatch(/^\[TEST\] /);
+      // The edition is untouched.
+      expect((await core.call('newsletter.editions.get', { id })).status).toBe('draft');
+    } finally {
+      await smtp.stop();
+    }
   });
 });
 

@@ -15,11 +15,24 @@ const WIDTHS = { desktop: 700, mobile: 375 } as const;
 type Width = keyof typeof WIDTHS;
 
 /** The rendered mail beside the editor: desktop or mobile width, per language, as any recipient of the audience. */
-export function NewsletterPreview({ editionId, content }: { editionId: number; content: EditionContent }) {
+export function NewsletterPreview({
+  editionId,
+  content,
+  onViewAs,
+}: {
+  editionId: number;
+  content: EditionContent;
+  /** Who the preview shows the mail as (for a test mail with their values). */
+  onViewAs?: (row: RecipientRow | null) => void;
+}) {
   const { t, formatNumber } = useI18n();
   const [lang, setLang] = useState<Lang>('nl');
   const [width, setWidth] = useState<Width>('desktop');
-  const [viewAs, setViewAs] = useState<RecipientRow | null>(null);
+  const [viewAs, setViewAsState] = useState<RecipientRow | null>(null);
+  const setViewAs = (row: RecipientRow | null) => {
+    setViewAsState(row);
+    onViewAs?.(row);
+  };
   const [result, setResult] = useState<PreviewResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(true);

@@ -49,6 +49,7 @@ function EditionEditor({ initial, onReload }: { initial: EditionDetail; onReload
   const id = initial.id;
   const [content, setContent] = useState<EditionContent>(initial.content);
   const [status, setStatus] = useState<EditionStatus>(initial.status);
+  const [viewAs, setViewAs] = useState<{ personId: number; name: string } | null>(null);
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [saveError, setSaveError] = useState<{ code: string; message: string } | null>(null);
   const [savedAt, setSavedAt] = useState(initial.updatedAt);
@@ -417,13 +418,13 @@ function EditionEditor({ initial, onReload }: { initial: EditionDetail; onReload
         </EditionEditorContext.Provider>
 
         <aside className="nl-editor-side" aria-label={t('news.preview.title')}>
-          <NewsletterPreview editionId={id} content={content} />
+          <NewsletterPreview editionId={id} content={content} onViewAs={setViewAs} />
         </aside>
       </div>
 
       {sendOpen ? <SendEditionDialog editionId={id} editionNumber={content.number} onClose={() => setSendOpen(false)} /> : null}
       {dialog === 'test' ? (
-        <EditionTestSendDialog editionId={id} draft={content} defaultAddress={settings.data?.senderEmail ?? ''} onClose={() => setDialog(null)} />
+        <EditionTestSendDialog editionId={id} draft={content} viewAs={viewAs} defaultAddress={settings.data?.senderEmail ?? ''} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'checklist' ? (
         <EditionChecklistDialog

@@ -21,6 +21,15 @@ export function SendingRoutes({ part, sub }: { part: string | undefined; sub: st
 
 const msg = (m: Messages | null | undefined, lang: Lang) => (m ? m[lang] || m.nl : '');
 
+function TestKindBadge() {
+  const { t } = useI18n();
+  return (
+    <span className="badge badge-quiet" data-testid="job-kind-test">
+      {t('sending.kind.test')}
+    </span>
+  );
+}
+
 function SendingTabs({ current }: { current: 'jobs' | 'mailbox' }) {
   const { t } = useI18n();
   const tabs: { key: 'jobs' | 'mailbox' | 'settings'; to: string; label: MessageKey }[] = [
@@ -107,6 +116,7 @@ function SendJobsScreen() {
                       <a className="strong-link" href={href(`/sending/${job.id}`)}>
                         {t('sending.editionN', { n: String(job.editionNumber) })}
                       </a>
+                      {job.kind === 'test' ? <> <TestKindBadge /></> : null}
                       {job.parentJobId ? <span className="muted send-followup"> · {t('sending.followUp', { n: String(job.parentJobId) })}</span> : null}
                     </td>
                     <td>
@@ -230,6 +240,7 @@ function SendJobScreen({ id }: { id: number }) {
         title={
           <>
             <span>{t('sending.editionN', { n: String(job.editionNumber) })}</span>
+            {job.kind === 'test' ? <TestKindBadge /> : null}
             <JobStatusBadge status={job.status} />
           </>
         }
@@ -378,7 +389,7 @@ function JobReport({
     <section className="card section" aria-labelledby="send-report-title">
       <div className="section-header">
         <h2 id="send-report-title">{t('sending.report')}</h2>
-        {c.failed > 0 && !running ? (
+        {c.failed > 0 && !running && job.kind !== 'test' ? (
           <div className="section-actions">
             <button type="button" className="button" onClick={onResendFailed} disabled={busy}>
               {t('sending.resendFailed')}
