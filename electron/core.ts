@@ -30,7 +30,7 @@ export interface CoreOptions {
   backup?: BackupScheduleOptions;
   /** The outbox worker, password store and pacing overrides. */
   sending?: SendingStartOptions;
-  /** The IMAP password store and mailbox-check hooks. */
+  /** The IMAP password store, mailbox-check hooks, and whether the mailbox is watched automatically (watch, default true). */
   inbox?: InboxStartOptions;
 }
 
@@ -89,8 +89,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
-      await sending.stop();
       await stopInbox(ctx);
+      await sending.stop();
       await backups.stop();
       try {
         await backups.database.close();

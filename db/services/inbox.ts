@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type DbOrTx } from '../connection';
 import { normaliseEmail } from '../text';
@@ -9,6 +9,7 @@ import type {
 } from '../../electron/commands/inbox.contract';
 import type { Messages } from '../../electron/commands/spec';
 import { createRequest } from './avg-requests';
+import { markConfirmed } from './confirmations';
 import { appendEvent, confirm, unsubscribe } from './consent';
 import { dutchDate } from './consent-model';
 import { parseMessage, summarise, type ClassifiedMail, type OriginalRef } from './inbox-classify';
@@ -26,10 +27,16 @@ export interface ImapSettings {
   user: string;
   folder: string;
   processedFolder: string;
+  /** Minutes between automatic rounds; 0: only on request. */
+  pollMinutes: number;
+  /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
+  confirmationDays: number;
 }
 
 export const IMAP_SETTINGS_KEY = 'inbox.imap';
-export const DEFAULT_IMAP: ImapSettings = { host: '', port: 993, security: 'tls', user: '', folder: 'INBOX', processedFolder: 'Schakel verwerkt' };
+export const DEFAULT_IMAP: ImapSettings = {
+  host: '', port: 993, security: 'tls', user: '', folder: 'INBOX', processedFolder: 'Schakel verwerkt', pollMinutes: 5, confirmationDays: 14,
+};
 
 export async function getImapSettings(db: DbOrTx): Promise<ImapSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', IMAP_SETTINGS_KEY).executeTakeFirst();
@@ -140,9 +147,9 @@ async function addReview(trx: DbOrTx, mail: ClassifiedMail, reason: string, now:
   return id;
 }
 
-function verifyFirst(tokens: UnsubscribeTokens, candidates: readonly string[]) {
+function verifyFirst(tokens: UnsubscribeTokens, candidates: readonly string[], purpose: 'unsubscribe' | 'confirm' = 'unsubscribe') {
   for (const t of candidates) {
-    const v = tokens.verify(t);
+    const v = purpose === 'confirm' ? tokens.verifyConfirm(t) : tokens.verify(t);
     if (v) return v;
   }
   return null;
@@ -175,7 +182,7 @@ async function act(trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail): Promise<{ 
     }
 
     case 'confirm': {
-      const v = verifyFirst(env.tokens, c.tokens);
+      const v = verifyFirst(env.tokens, c.tokens, 'confirm');
       if (!v) return review('invalid_token');
       const sub = await trx.selectFrom('subscriptions').select('status').where('person_id', '=', v.personId).where('list_id', '=', v.listId).executeTakeFirst();
       if (sub?.status !== 'pending') return review('not_pending');
@@ -183,6 +190,7 @@ async function act(trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail): Promise<{ 
         personId: v.personId, listId: v.listId, confirmedAt: occurredAt, method: 'email', evidenceMessageId: mail.messageId,
         evidenceText: mail.subject.slice(0, 500), actor: INBOX_ACTOR,
       });
+      await markConfirmed(trx, v.personId, v.listId, mail.messageId, env.now);
       return { outcome: 'confirmed', reviewId: null };
     }
 
@@ -281,11 +289,11 @@ export function imapTarget(s: ImapSettings, passwords: PasswordStore): ImapTarge
   return { ...s, password: passwords.get(), allowSelfSigned: s.host === '127.0.0.1' || s.host === 'localhost' || s.host === '::1' };
 }
 
-function client(t: ImapTarget): ImapFlow {
+export function imapClient(t: ImapTarget, extra: Partial<ImapFlowOptions> = {}): ImapFlow {
   const c = new ImapFlow({
     host: t.host, port: t.port, secure: t.security === 'tls', doSTARTTLS: t.security === 'starttls' ? true : t.security === 'none' ? false : undefined,
     auth: { user: t.user, pass: t.password ?? '' }, logger: false, tls: { rejectUnauthorized: !t.allowSelfSigned },
-    connectionTimeout: 20_000, greetingTimeout: 15_000, socketTimeout: 120_000,
+    connectionTimeout: 20_000, greetingTimeout: 15_000, socketTimeout: 120_000, ...extra,
   });
   c.on('error', () => {});
   return c;
@@ -309,8 +317,8 @@ export interface CheckOptions {
 
 /** Reads the watched folder; every message is acted on and recorded first, then moved to the processed folder. */
 export async function checkMailbox(db: Db, env: () => Promise<InboxEnv>, t: ImapTarget, options: CheckOptions = {}): Promise<InboxCheckResult> {
-  const result: InboxCheckResult = { seen: 0, processed: 0, duplicates: 0, byOutcome: {} };
-  const c = client(t);
+  const result: InboxCheckResult = { seen: 0, processed: 0, duplicates: 0, byOutcome: {}, confirmationsSent: 0, confirmationsExpired: 0 };
+  const c = imapClient(t);
   await c.connect();
   try {
     await ensureFolder(c, t.processedFolder);
@@ -346,7 +354,7 @@ export async function checkMailbox(db: Db, env: () => Promise<InboxEnv>, t: Imap
 }
 
 export async function testImapConnection(t: ImapTarget): Promise<InboxConnectionResult> {
-  const c = client({ ...t });
+  const c = imapClient({ ...t });
   try {
     await c.connect();
     const status = await c.status(t.folder, { messages: true });

@@ -1,19 +1,18 @@
 import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { DbOrTx } from '../connection';
 import type { Language } from '../schema';
 import { readOrCreateKey } from '../secrets';
 import { isValidEmail } from '../text';
 import { CommandError } from '../../electron/commands/errors';
 import type {
-  ChecklistResult, NewsletterSettingsView, PreviewResult, TestSendResult,
+  ChecklistResult, NewsletterSettingsView, PreviewResult,
 } from '../../electron/commands/newsletter.contract';
 import { runChecklist } from './checklist';
 import { getArchive, loadEdition, parseContent, recordSent, type ArchiveEntry } from './editions';
 import { resolveAudience, type Recipient } from './newsletter-audience';
-import { MERGE_FIELD_INFO, phoneDigits, type EditionContent, type NewsletterLanguage } from './newsletter-model';
+import { MERGE_FIELD_INFO, phoneDigits, type EditionContent } from './newsletter-model';
 import { fullName } from './people';
 import {
   compileCached, createMerger, PREVIEW_TOKEN, type CompiledEdition, type MergeRecipient, type NewsletterSettings, type RenderMode,
@@ -93,8 +92,8 @@ export class UnsubscribeTokens {
   }
 
   /** HMAC-SHA256 (RFC 2104), with one-shot hashing where Node has it: this runs once per recipient. */
-  private mac(body: string): string {
-    const message = `schakel:unsubscribe:${body}`;
+  private mac(body: string, purpose: 'unsubscribe' | 'confirm' = 'unsubscribe'): string {
+    const message = `schakel:${purpose}:${body}`;
     if (typeof hash !== 'function') return createHmac('sha256', this.key).update(message).digest('base64url').slice(0, 22);
     const inner = hash('sha256', Buffer.concat([this.ipad, Buffer.from(message, 'utf8')]), 'buffer');
     return hash('sha256', Buffer.concat([this.opad, inner]), 'base64url').slice(0, 22);
@@ -107,13 +106,23 @@ export class UnsubscribeTokens {
   };
 
   /** The person and list of a token from an unsubscribe mail, or null when it was not made with this key. */
-  verify(token: string): { personId: number; listId: number } | null {
+  verify(token: string, purpose: 'unsubscribe' | 'confirm' = 'unsubscribe'): { personId: number; listId: number } | null {
     const m = TOKEN_RE.exec(token.trim());
     if (!m) return null;
-    const expected = Buffer.from(this.mac(`${m[1]}.${m[2]}`));
+    const expected = Buffer.from(this.mac(`${m[1]}.${m[2]}`, purpose));
     const given = Buffer.from(m[3]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     return { personId: parseInt(m[1]!, 36), listId: parseInt(m[2]!, 36) };
+  }
+
+  /** Same shape as an unsubscribe token, other purpose: one can never stand in for the other. */
+  signConfirm = (personId: number, listId: number): string => {
+    const body = `${personId.toString(36)}.${listId.toString(36)}`;
+    return `${body}.${this.mac(body, 'confirm')}`;
+  };
+
+  verifyConfirm(token: string): { personId: number; listId: number } | null {
+    return this.verify(token, 'confirm');
   }
 }
 
@@ -133,14 +142,14 @@ export function toMergeRecipient(r: Recipient): MergeRecipient {
   };
 }
 
-async function contentOf(db: DbOrTx, editionId: number, draft?: EditionContent | null): Promise<EditionContent> {
+export async function contentOf(db: DbOrTx, editionId: number, draft?: EditionContent | null): Promise<EditionContent> {
   const row = await loadEdition(db, editionId);
   // A sent edition always shows what was sent.
   return draft && !row.sent_at ? draft : parseContent(row);
 }
 
 /** The recipient to "view as": from the audience, or (when not in it) the person as they are in the register. */
-async function viewAs(db: DbOrTx, hasher: AddressHasher, content: EditionContent, personId: number): Promise<{ recipient: Recipient; inAudience: boolean }> {
+export async function viewAs(db: DbOrTx, hasher: AddressHasher, content: EditionContent, personId: number): Promise<{ recipient: Recipient; inAudience: boolean }> {
   const inAudience = (await resolveAudience(db, hasher, content.audience, { personId }))[0];
   if (inAudience) return { recipient: inAudience, inAudience: true };
   const p = await db.selectFrom('people').leftJoin('organisations', 'organisations.id', 'people.organisation_id')
@@ -235,69 +244,10 @@ export async function assertReady(db: DbOrTx, env: NewsletterEnv, editionId: num
   }
 }
 
-// ---------- test send: .eml files until the outbox exists ----------
+// ---------- test send (queued in the outbox, see outbox.createTestJob) ----------
 
-export const TEST_SEND_DIR = 'test-sends';
 /** In the unsubscribe link of a test mail, in place of a person's token. */
 export const TEST_TOKEN = 'TEST';
-
-export interface TestSendInput {
-  editionId: number;
-  draft?: EditionContent | null;
-  addresses: string[];
-  languages: NewsletterLanguage[];
-  personId?: number | null;
-}
-
-export async function testSend(db: DbOrTx, env: NewsletterEnv, input: TestSendInput): Promise<TestSendResult> {
-  const issues = input.addresses.flatMap((a, i) => (isValidEmail(a) ? [] : [{
-    path: `addresses.${i}`, message: { nl: `"${a}" is geen geldig e-mailadres.`, en: `"${a}" is not a valid e-mail address.` },
-  }]));
-  if (issues.length) {
-    throw new CommandError('invalid_address', { nl: `Er is niets verstuurd. ${issues[0]!.message.nl}`, en: `Nothing was sent. ${issues[0]!.message.en}` }, issues);
-  }
-  const settings = await getNewsletterSettings(db);
-  if (!isValidEmail(settings.senderEmail)) {
-    throw new CommandError('sender_missing', {
-      nl: 'Vul eerst het e-mailadres van de afzender in bij de instellingen van de nieuwsbrief.',
-      en: "Fill in the sender's e-mail address in the newsletter settings first.",
-    }, [{ path: 'settings.senderEmail', message: { nl: 'Afzenderadres ontbreekt.', en: 'Sender address missing.' } }]);
-  }
-  const content = await contentOf(db, input.editionId, input.draft);
-  const seen = input.personId ? await viewAs(db, env.hasher, content, input.personId) : null;
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const folder = path.join(env.dataDir, TEST_SEND_DIR);
-  mkdirSync(folder, { recursive: true });
-  const stamp = env.now.toISOString().replace(/[:.]/g, '-');
-  const files: string[] = [];
-  for (const language of [...new Set(input.languages)]) {
-    const compiled = await compileCached({ content, language, settings, mode: 'mail' }).compiled;
-    const m = createMerger(compiled, { settings, sign: () => TEST_TOKEN, placeholders: true })(seen ? toMergeRecipient(seen.recipient) : null);
-    for (const [i, to] of input.addresses.entries()) {
-      const info = await transport.sendMail({
-        from: { name: settings.senderName || settings.senderEmail, address: settings.senderEmail },
-        to,
-        subject: `[TEST] ${m.subject}`,
-        html: m.html,
-        text: m.text,
-        list: m.unsubscribeUrl ? { unsubscribe: m.unsubscribeUrl } : undefined,
-        headers: { 'X-Schakel-Edition': String(content.number), 'X-Schakel-Test': 'yes' },
-        date: env.now,
-      });
-      const file = path.join(folder, `${stamp}-editie-${content.number}-${language}-${i + 1}.eml`);
-      writeFileSync(file, info.message as Buffer);
-      files.push(file);
-    }
-  }
-  const n = files.length;
-  return {
-    files, folder,
-    message: {
-      nl: `Er is nog niets verstuurd: verzenden komt in een volgende versie. ${n === 1 ? 'De testmail is' : `De ${n} testmails zijn`} opgeslagen als .eml-bestand in ${folder}. Open ${n === 1 ? 'het bestand' : 'een bestand'} met Outlook of een ander mailprogramma om te zien hoe de mail eruitziet.`,
-      en: `Nothing has been sent yet: sending comes in a later version. ${n === 1 ? 'The test mail was' : `The ${n} test mails were`} saved as .eml file${n === 1 ? '' : 's'} in ${folder}. Open ${n === 1 ? 'the file' : 'a file'} with Outlook or another mail program to see how the mail looks.`,
-    },
-  };
-}
 
 // ---------- sent editions: frozen, with their final rendering kept ----------
 

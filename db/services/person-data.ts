@@ -127,6 +127,18 @@ const inboxReview: PersonDataSource = {
   },
 };
 
+// Double opt-in confirmation mails sent to the person (the address only as a keyed hash).
+const confirmationMails: PersonDataSource = {
+  key: 'confirmations',
+  label: { nl: 'Bevestigingsmails voor aanmeldingen', en: 'Confirmation mails for sign-ups' },
+  collect: (db, personId) =>
+    db.selectFrom('confirmations').innerJoin('mailing_lists', 'mailing_lists.id', 'confirmations.list_id')
+      .select(['mailing_lists.name as list', 'confirmations.status', 'confirmations.sent_at as sentAt', 'confirmations.expires_at as expiresAt',
+        'confirmations.attempts', 'confirmations.error', 'confirmations.message_id as messageId', 'confirmations.evidence_message_id as replyMessageId'])
+      .where('confirmations.person_id', '=', personId).orderBy('confirmations.id').execute(),
+  erase: async (db, personId) => Number((await db.deleteFrom('confirmations').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows),
+};
+
 const register: PersonDataSource = {
   key: 'register',
   label: { nl: 'Relatieregister', en: 'Stakeholder register' },
@@ -143,4 +155,4 @@ const register: PersonDataSource = {
   erase: async (db, personId) => Number((await db.deleteFrom('people').where('id', '=', personId).executeTakeFirst()).numDeletedRows),
 };
 
-export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, inboxReview, register];
+export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, inboxReview, confirmationMails, register];

@@ -16,6 +16,10 @@ export const inboxSettingsInput = z.object({
   folder: z.string().trim().min(1).max(200).default('INBOX'),
   /** Processed mail is moved here; created when missing. */
   processedFolder: z.string().trim().min(1).max(200).default('Schakel verwerkt'),
+  /** Minutes between automatic checks while Schakel runs; 0: only on "Nu controleren". */
+  pollMinutes: z.number().int().min(0).max(1440).default(5),
+  /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
+  confirmationDays: z.number().int().min(1).max(90).default(14),
 });
 export type InboxSettingsInput = z.input<typeof inboxSettingsInput>;
 
@@ -26,6 +30,8 @@ export interface InboxSettingsView {
   user: string;
   folder: string;
   processedFolder: string;
+  pollMinutes: number;
+  confirmationDays: number;
   passwordSet: boolean;
   passwordStorage: { kind: 'safeStorage' | 'memory' | 'environment'; refusal: Messages | null };
   configured: boolean;
@@ -48,6 +54,34 @@ export interface InboxCheckResult {
   /** Already processed earlier (moved now, nothing done twice). */
   duplicates: number;
   byOutcome: Record<string, number>;
+  /** Confirmation mails sent for pending double opt-in sign-ups in this round. */
+  confirmationsSent: number;
+  /** Pending sign-ups that expired in this round. */
+  confirmationsExpired: number;
+}
+
+export interface InboxStatus {
+  configured: boolean;
+  /** 'idle': the server pushes new mail (IMAP IDLE); 'poll': checked every pollMinutes; 'off': only on request. */
+  watching: 'idle' | 'poll' | 'off';
+  running: boolean;
+  lastCheckAt: string | null;
+  lastResult: InboxCheckResult | null;
+  /** The last automatic or manual check failed: why, in plain words. */
+  lastError: Messages | null;
+  nextCheckAt: string | null;
+  confirmations: {
+    /** Pending sign-ups whose confirmation mail has not gone out yet. */
+    unsent: number;
+    /** Confirmation mail sent, reply awaited. */
+    awaiting: number;
+    /** Expire within the next 3 days. */
+    expiringSoon: number;
+    /** Of unsent: the last try failed (retried next round, at most 3 tries). */
+    failed?: number;
+    /** Why confirmation mails are not going out, in plain words; null when all is well. */
+    problem?: Messages | null;
+  };
 }
 
 export const REVIEW_ACTIONS = ['unsubscribe_list', 'unsubscribe_all', 'erase_request', 'ignore'] as const;
@@ -94,4 +128,5 @@ export const inboxContract = {
     actor: z.string().trim().min(1).max(200),
   })).returns<ReviewItemView>(),
   'inbox.summary': command(z.object({})).returns<InboxSummary>(),
+  'inbox.status': command(z.object({})).returns<InboxStatus>(),
 };

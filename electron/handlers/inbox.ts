@@ -2,52 +2,123 @@ import {
   actOnReview, checkMailbox, getImapSettings, imapConfigured, imapSettingsView, imapTarget, inboxSummary, listReview, saveImapSettings,
   testImapConnection, type CheckOptions,
 } from '../../db/services/inbox';
-import { MemoryPasswordStore, type PasswordStore } from '../../db/services/smtp';
+import {
+  confirmationCounts, expireConfirmations, sendConfirmations, smtpSender, type SendConfirmation,
+} from '../../db/services/confirmations';
+import { InboxWatcher, roundErrorText } from '../../db/services/inbox-watch';
+import { getSmtpSettings, isConfigured, MemoryPasswordStore, targetFor, type PasswordStore, type TransportTarget } from '../../db/services/smtp';
 import { CommandError } from '../commands/errors';
-import type { inboxContract } from '../commands/inbox.contract';
+import type { InboxCheckResult, inboxContract } from '../commands/inbox.contract';
 import type { Context, Handlers } from '../commands/registry';
+import type { Messages } from '../commands/spec';
 import { hasherFor } from './consent';
 import { tokensFor } from './newsletter';
+import { sendingRuntime } from './sending';
 
 export interface InboxStartOptions {
   /** The IMAP password's store (desktop: the operating system's key store, in its own file). */
   passwords?: PasswordStore;
   check?: CheckOptions;
+  /** Automatic rounds (timer and IMAP IDLE) while the core runs; default true. "Nu controleren" works either way. */
+  watch?: boolean;
+  /** Wait after the server reports new mail before a round starts (ms). */
+  debounceMs?: number;
+  /** Length of a poll "minute" in ms (default 60,000; tests shorten it). */
+  minuteMs?: number;
 }
 
 interface InboxRuntime {
   passwords: PasswordStore;
   check: CheckOptions;
-  running: Promise<unknown> | null;
+  watcher: InboxWatcher;
+  /** Why the last round could not send confirmation mails. */
+  confirmationsBlocked: Messages | null;
 }
 
 const runtimes = new WeakMap<Context, InboxRuntime>();
-
-export function startInbox(ctx: Context, options: InboxStartOptions = {}): void {
-  runtimes.set(ctx, {
-    passwords: options.passwords ?? new MemoryPasswordStore({ SCHAKEL_SMTP_PASSWORD: process.env.SCHAKEL_IMAP_PASSWORD }),
-    check: options.check ?? {},
-    running: null,
-  });
-}
-
-function runtime(ctx: Context): InboxRuntime {
-  let r = runtimes.get(ctx);
-  if (!r) {
-    startInbox(ctx);
-    r = runtimes.get(ctx)!;
-  }
-  return r;
-}
 
 const NOT_CONFIGURED = {
   nl: 'Er is nog geen postvak ingesteld. Vul eerst de IMAP-gegevens in bij Instellingen.',
   en: 'No mailbox has been set up yet. Fill in the IMAP details under Settings first.',
 };
 
+/** The SMTP account when configured, else the built-in test mailbox; made on first use. */
+function lazySender(ctx: Context): { send: SendConfirmation; close(): void } {
+  let sender: ReturnType<typeof smtpSender> | null = null;
+  return {
+    async send(mail) {
+      if (!sender) {
+        const s = await getSmtpSettings(ctx.db);
+        const sending = sendingRuntime(ctx);
+        const target: TransportTarget = isConfigured(s)
+          ? targetFor(s, sending.passwords, ctx.dataDir)
+          : { host: '127.0.0.1', port: await sending.mailbox.start(), security: 'none', user: '', password: null, allowSelfSigned: true };
+        sender = smtpSender(target);
+      }
+      await sender.send(mail);
+    },
+    close: () => sender?.close(),
+  };
+}
+
+/** One round: the mailbox first (replies confirm), then expiry, then new confirmation mails. */
+async function round(ctx: Context, r: InboxRuntime): Promise<InboxCheckResult> {
+  const s = await getImapSettings(ctx.db);
+  if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
+  const env = async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx), now: ctx.now() });
+  const result = await checkMailbox(ctx.db, env, imapTarget(s, r.passwords), r.check);
+  const cenv = { ...(await env()), days: s.confirmationDays };
+  result.confirmationsExpired = await expireConfirmations(ctx.db, cenv);
+  const sender = lazySender(ctx);
+  try {
+    const c = await sendConfirmations(ctx.db, cenv, sender.send);
+    result.confirmationsSent = c.sent;
+    r.confirmationsBlocked = c.blocked;
+  } finally {
+    sender.close();
+  }
+  return result;
+}
+
+export function startInbox(ctx: Context, options: InboxStartOptions = {}): void {
+  const r: InboxRuntime = {
+    passwords: options.passwords ?? new MemoryPasswordStore({ SCHAKEL_SMTP_PASSWORD: process.env.SCHAKEL_IMAP_PASSWORD }),
+    check: options.check ?? {},
+    confirmationsBlocked: null,
+    watcher: null as unknown as InboxWatcher,
+  };
+  r.watcher = new InboxWatcher({
+    now: ctx.now,
+    debounceMs: options.debounceMs,
+    minuteMs: options.minuteMs,
+    round: () => round(ctx, r),
+    plan: async () => {
+      const s = await getImapSettings(ctx.db);
+      const configured = imapConfigured(s);
+      return { configured, pollMinutes: s.pollMinutes, target: configured ? imapTarget(s, r.passwords) : null };
+    },
+  });
+  runtimes.set(ctx, r);
+  if (options.watch !== false) void r.watcher.start();
+}
+
+function runtime(ctx: Context): InboxRuntime {
+  let r = runtimes.get(ctx);
+  if (!r) {
+    startInbox(ctx, { watch: false });
+    r = runtimes.get(ctx)!;
+  }
+  return r;
+}
+
 export const inboxHandlers: Handlers<typeof inboxContract> = {
   'inbox.settings.get': async (ctx) => imapSettingsView(await getImapSettings(ctx.db), runtime(ctx).passwords),
-  'inbox.settings.save': async (ctx, input) => imapSettingsView(await saveImapSettings(ctx.db, runtime(ctx).passwords, input), runtime(ctx).passwords),
+  'inbox.settings.save': async (ctx, input) => {
+    const r = runtime(ctx);
+    const saved = await saveImapSettings(ctx.db, r.passwords, input);
+    await r.watcher.settingsChanged();
+    return imapSettingsView(saved, r.passwords);
+  },
   'inbox.settings.testConnection': async (ctx) => {
     const s = await getImapSettings(ctx.db);
     if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
@@ -57,34 +128,31 @@ export const inboxHandlers: Handlers<typeof inboxContract> = {
     const r = runtime(ctx);
     const s = await getImapSettings(ctx.db);
     if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
-    if (r.running) {
-      throw new CommandError('busy', { nl: 'Het postvak wordt al gelezen. Probeer het zo opnieuw.', en: 'The mailbox is already being read. Try again shortly.' });
-    }
-    const env = async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx), now: ctx.now() });
-    const run = checkMailbox(ctx.db, env, imapTarget(s, r.passwords), r.check);
-    r.running = run;
     try {
-      return await run;
+      return await r.watcher.run();
     } catch (error) {
       if (error instanceof CommandError) throw error;
-      const e = error as { authenticationFailed?: boolean; responseText?: string; message?: string };
-      throw new CommandError('mailbox_failed', e.authenticationFailed
-        ? { nl: 'De server weigerde de gebruikersnaam of het wachtwoord van het postvak.', en: 'The server refused the mailbox user name or password.' }
-        : {
-          nl: `Het postvak lezen is mislukt; wat al verwerkt was, blijft verwerkt. (${e.responseText ?? e.message ?? ''})`,
-          en: `Reading the mailbox failed; what was already processed stays processed. (${e.responseText ?? e.message ?? ''})`,
-        });
-    } finally {
-      r.running = null;
+      throw new CommandError('mailbox_failed', roundErrorText(error));
     }
   },
   'inbox.review.list': async (ctx, input) => listReview(ctx.db, input.status),
   'inbox.review.act': async (ctx, input) => actOnReview(ctx.db, { hasher: await hasherFor(ctx), now: ctx.now() }, input),
   'inbox.summary': async (ctx) => inboxSummary(ctx.db, ctx.now()),
+  'inbox.status': async (ctx) => {
+    const r = runtime(ctx);
+    const s = await getImapSettings(ctx.db);
+    const configured = imapConfigured(s);
+    const w = r.watcher;
+    const confirmations = await confirmationCounts(ctx.db, await hasherFor(ctx), ctx.now(), s.confirmationDays, configured);
+    if (!confirmations.problem && confirmations.unsent > 0 && r.confirmationsBlocked) confirmations.problem = r.confirmationsBlocked;
+    return {
+      configured, watching: w.watching, running: w.running, lastCheckAt: w.lastCheckAt, lastResult: w.lastResult, lastError: w.lastError,
+      nextCheckAt: w.nextCheckAt, confirmations,
+    };
+  },
 };
 
-/** Waits for a running check (the core's close). */
+/** Stops the watcher: no timers, no IMAP connections; waits for a running round (the core's close). */
 export async function stopInbox(ctx: Context): Promise<void> {
-  const r = runtimes.get(ctx);
-  await r?.running?.catch(() => {});
+  await runtimes.get(ctx)?.watcher.stop();
 }

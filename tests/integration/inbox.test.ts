@@ -99,6 +99,7 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
       },
       inbox: {
         passwords: new MemoryPasswordStore({}),
+        watch: false,
         check: {
           afterRecord: (r: ProcessResult) => {
             recorded++;
@@ -305,7 +306,7 @@ describe('inbox processing on the database (no mailbox)', () => {
     expect(c.ctx.sqlite.prepare(`SELECT status FROM subscriptions WHERE person_id = ?`).get(personId)).toEqual({ status: 'pending' });
     const e = await env(c);
     const mail = (id: string) => Buffer.from(readFileSync(path.join(FIXTURES, 'confirm.eml'), 'utf8')
-      .replace('confirm-1@', `${id}@`).replace('TOKEN', e.tokens.sign(personId!, list.id)));
+      .replace('confirm-1@', `${id}@`).replace('TOKEN', e.tokens.signConfirm(personId!, list.id)));
     expect((await processMessage(c.ctx.db, e, mail('c1'))).outcome).toBe('confirmed');
     expect(c.ctx.sqlite.prepare(`SELECT status FROM subscriptions WHERE person_id = ?`).get(personId)).toEqual({ status: 'subscribed' });
     expect(c.ctx.sqlite.prepare(`SELECT source, evidence_message_id FROM consent_events WHERE type = 'confirmed'`).all())
