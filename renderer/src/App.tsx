@@ -7,6 +7,7 @@ import { href, idFrom, navigate, useRoute, type Route } from './router';
 import { AvgRequestDetailScreen, AvgRequestsScreen } from './screens/AvgRequests';
 import { ImportScreen } from './screens/Import';
 import { NewsletterIcon, NewsletterRoutes } from './screens/Newsletters';
+import { MailboxIcon, MailboxNavBadge, MailboxScreen } from './screens/Mailbox';
 import { ListDetailScreen, ListEditScreen, ListsScreen } from './screens/Lists';
 import { OrganisationDetailScreen, OrganisationEditScreen, OrganisationsScreen } from './screens/Organisations';
 import { PeopleScreen } from './screens/People';
@@ -20,7 +21,7 @@ import { StakeholderMapScreen } from './screens/StakeholderMap';
 import { StartScreen } from './screens/Start';
 import { isTyping, requestSearchFocus } from './shortcuts';
 
-const NAV: { path: string; label: MessageKey; icon: ReactNode }[] = [
+const NAV: { path: string; label: MessageKey; icon: ReactNode; badge?: ReactNode }[] = [
   { path: '/', label: 'nav.start', icon: <IconHome /> },
   { path: '/people', label: 'nav.people', icon: <IconPeople /> },
   { path: '/organisations', label: 'nav.organisations', icon: <IconBuilding /> },
@@ -30,6 +31,7 @@ const NAV: { path: string; label: MessageKey; icon: ReactNode }[] = [
   { path: '/avg', label: 'nav.avg', icon: <IconShield /> },
   { path: '/newsletters', label: 'nav.newsletters', icon: <NewsletterIcon /> },
   { path: '/sending', label: 'nav.sending', icon: <SendingIcon /> },
+  { path: '/mailbox', label: 'nav.mailbox', icon: <MailboxIcon />, badge: <MailboxNavBadge /> },
   { path: '/import', label: 'nav.import', icon: <IconUpload /> },
   { path: '/settings', label: 'nav.settings', icon: <IconGear /> },
 ];
@@ -136,6 +138,7 @@ function Shell() {
                     {item.icon}
                   </span>
                   {t(item.label)}
+                  {item.badge}
                 </a>
               </li>
             );
@@ -193,6 +196,7 @@ function Screen({ route }: { route: Route }) {
   }
   if (a === 'newsletters') return <NewsletterRoutes part={b} />;
   if (a === 'sending') return <SendingRoutes part={b} sub={c} />;
+  if (a === 'mailbox' && !b) return <MailboxScreen />;
   if (a === 'import' && !b) return <ImportScreen />;
   if (a === 'settings' && !b) return <SettingsScreen />;
   return <NotFound />;

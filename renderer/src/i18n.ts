@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { inboxEn, inboxNl } from './i18n-inbox';
 import { newsletterEn, newsletterNl } from './i18n-newsletter';
 import { privacyEn, privacyNl } from './i18n-privacy';
 import { sendingEn, sendingNl } from './i18n-sending';
@@ -430,6 +431,7 @@ const nl = {
   ...newsletterNl,
   ...privacyNl,
   ...sendingNl,
+  ...inboxNl,
 };
 
 export type MessageKey = keyof typeof nl;
@@ -854,6 +856,7 @@ const en: Record<MessageKey, string> = {
   ...newsletterEn,
   ...privacyEn,
   ...sendingEn,
+  ...inboxEn,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { nl, en };

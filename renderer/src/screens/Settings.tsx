@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { invoke } from '../api';
 import { BackupSection } from '../components/BackupSection';
+import { MailboxSettingsSection } from '../components/MailboxSettings';
 import { SendingSettingsSection } from '../components/SendingSettings';
 import { ErrorBox, Facts, Loading, PageHeader, Section, SegmentedField } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
@@ -45,6 +46,7 @@ export function SettingsScreen() {
         ) : null}
       </Section>
       <SendingSettingsSection />
+      <MailboxSettingsSection />
       <BackupSection />
       <RetentionSettingsSection />
     </div>
