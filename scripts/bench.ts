@@ -7,6 +7,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   newsletter: () => import('./bench/newsletter'),
   backup: () => import('./bench/backup'),
   sending: () => import('./bench/sending'),
+  inbox: () => import('./bench/inbox'),
 };
 
 const report: Report = (name, value, unit) => {

@@ -1,0 +1,190 @@
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sendingRuntime } from '../../electron/handlers/sending';
+import { MemoryPasswordStore } from '../../db/services/smtp';
+import { createTestCore, type TestCore } from '../helpers/core';
+import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
+import { NEWSLETTER_SETTINGS, readyEdition } from '../helpers/smtp';
+
+const skipReason = dovecotMissingReason();
+if (skipReason) console.warn(skipReason);
+
+const PROCESSED = 'Schakel verwerkt';
+const READERS = ['anna', 'bram', 'carla', 'daan'];
+
+describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by mail and the next send (test mailbox, dovecot)', () => {
+  let dovecot: Dovecot;
+  let tc: TestCore | null = null;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+  }, 30_000);
+
+  afterAll(async () => {
+    await dovecot?.stop();
+  });
+
+  afterEach(async () => {
+    await tc?.dispose();
+    tc = null;
+    const c = await imap();
+    for (const folder of ['INBOX', PROCESSED]) {
+      if (!(await c.list()).some((f) => f.path === folder)) continue;
+      const lock = await c.getMailboxLock(folder);
+      try {
+        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
+      } finally {
+        lock.release();
+      }
+    }
+    await c.logout();
+  });
+
+  async function imap(): Promise<ImapFlow> {
+    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    c.on('error', () => {});
+    await c.connect();
+    return c;
+  }
+
+  /** Message-IDs in a folder (empty when the folder does not exist). */
+  async function messageIds(folder: string): Promise<string[]> {
+    const c = await imap();
+    try {
+      if (!(await c.list()).some((f) => f.path === folder)) return [];
+      const lock = await c.getMailboxLock(folder);
+      try {
+        if ((c.mailbox as { exists: number }).exists === 0) return [];
+        const out: string[] = [];
+        for await (const m of c.fetch('1:*', { envelope: true })) out.push(m.envelope?.messageId ?? '');
+        return out;
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await c.logout();
+    }
+  }
+
+  /** Four people on a list through the commands, an edition to that list sent to the built-in test mailbox. */
+  async function world() {
+    tc = await createTestCore({ backup: { auto: false }, sending: { worker: false }, inbox: { passwords: new MemoryPasswordStore({}), watch: false } });
+    const c = tc;
+    expect(await c.call('sending.settings.get', {})).toMatchObject({ mailbox: 'test' });
+    await c.call('newsletter.settings.save', NEWSLETTER_SETTINGS);
+    const list = await c.call('lists.save', {
+      name: 'Partners', purposeText: 'Nieuws voor samenwerkingspartners.', language: 'nl', lawfulBasis: 'legitimate_interest', doubleOptIn: false, actor: 'Test',
+    });
+    const people: Record<string, { id: number; email: string }> = {};
+    for (const name of READERS) {
+      const email = `${name}@lezers.example.net`;
+      const { id } = await c.call('people.save', { firstName: name[0]!.toUpperCase() + name.slice(1), lastName: 'Voorbeeld', emails: [{ email, primary: true }] });
+      people[name] = { id, email };
+    }
+    const added = await c.call('consent.subscribeMany', { personIds: Object.values(people).map((p) => p.id), listId: list.id, actor: 'Test' });
+    expect(added.subscribed).toHaveLength(READERS.length);
+    const job = await send(c, list.id);
+    expect(job.counts).toMatchObject({ sent: READERS.length, skipped: 0, failed: 0 });
+    await c.call('inbox.settings.save', {
+      host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'INBOX', processedFolder: PROCESSED,
+      pollMinutes: 0,
+    });
+    return { c, listId: list.id, people };
+  }
+
+  async function send(c: TestCore, listId: number) {
+    const editionId = await readyEdition(c.registry, [listId], true);
+    const job = await c.call('sending.jobs.create', { editionId });
+    expect(job.mailbox).toBe('test');
+    expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
+    return c.call('sending.jobs.get', { id: job.id, limit: 1000 });
+  }
+
+  /** The List-Unsubscribe mailto of the message the test mailbox received for this address. */
+  async function receivedMailto(c: TestCore, email: string): Promise<URL> {
+    const box = await c.call('sending.testMailbox.list', { offset: 0, limit: 1000 });
+    const entry = box.messages.find((m) => m.to.includes(email));
+    expect(entry, `no message for ${email} in the test mailbox`).toBeTruthy();
+    const raw = await c.call('sending.testMailbox.get', { id: entry!.id });
+    const header = raw.headers.find((h) => h.key === 'list-unsubscribe')?.value ?? '';
+    const mailto = /<(mailto:[^>]+)>/.exec(header)?.[1];
+    expect(mailto, `List-Unsubscribe without mailto: ${header}`).toBeTruthy();
+    return new URL(mailto!);
+  }
+
+  /** What a mail client sends when the reader clicks the mailto: from their own address, subject and body from the link. */
+  async function mailFor(from: string, mailto: URL, messageId: string, tamper?: (subject: string) => string): Promise<Buffer> {
+    const subject = mailto.searchParams.get('subject') ?? '';
+    const raw = await new MailComposer({
+      from, to: decodeURIComponent(mailto.pathname), subject: tamper ? tamper(subject) : subject, text: mailto.searchParams.get('body') ?? '',
+      messageId, date: new Date(),
+    }).compile().build();
+    // The message as read back by a parser is well-formed and carries the link's subject.
+    expect((await simpleParser(raw)).subject).toBe(tamper ? tamper(subject) : subject);
+    return raw;
+  }
+
+  async function append(raw: Buffer): Promise<void> {
+    const c = await imap();
+    await c.append('INBOX', raw);
+    await c.logout();
+  }
+
+  it('unsubscribes the reader with their mail as evidence, moves the mail, and skips them in the next edition', async () => {
+    const { c, listId, people } = await world();
+    const anna = people.anna!;
+    const mailto = await receivedMailto(c, anna.email);
+    expect(decodeURIComponent(mailto.pathname)).toBe(NEWSLETTER_SETTINGS.unsubscribeAddress);
+    const messageId = '<afmelden-anna-1@lezers.example.net>';
+    await append(await mailFor(`Anna Voorbeeld <${anna.email}>`, mailto, messageId));
+
+    const result = await c.call('inbox.checkNow', {});
+    expect(result).toMatchObject({ seen: 1, processed: 1, duplicates: 0, byOutcome: { unsubscribed: 1 } });
+
+    const consent = await c.call('consent.person', { personId: anna.id });
+    expect(consent.subscriptions.find((s) => s.listId === listId)?.status).toBe('unsubscribed');
+    const event = consent.events.find((e) => e.type === 'unsubscribed' && e.listId === listId);
+    expect(event).toMatchObject({ source: 'email', evidence: { messageId } });
+    expect(await c.call('inbox.review.list', { status: 'all' })).toEqual([]);
+    expect(await messageIds('INBOX')).toEqual([]);
+    expect(await messageIds(PROCESSED)).toEqual([messageId]);
+
+    const next = await send(c, listId);
+    const rows = next.recipients.rows;
+    expect(rows.find((r) => r.personId === anna.id)).toMatchObject({ state: 'skipped', reason: 'unsubscribed' });
+    expect(rows.filter((r) => r.state === 'sent').map((r) => r.email).sort()).toEqual(READERS.filter((n) => n !== 'anna').map((n) => people[n]!.email).sort());
+    expect(next.counts).toMatchObject({ sent: READERS.length - 1, skipped: 1 });
+  }, 60_000);
+
+  it('does not act on a mailto whose code was changed by one character, but puts it up for review', async () => {
+    const { c, listId, people } = await world();
+    const bram = people.bram!;
+    const mailto = await receivedMailto(c, bram.email);
+    // One character of the code's signature changed (the token ends the subject).
+    const tamper = (subject: string) => {
+      const i = subject.length - 10;
+      return subject.slice(0, i) + (subject[i] === 'A' ? 'B' : 'A') + subject.slice(i + 1);
+    };
+    const original = mailto.searchParams.get('subject')!;
+    expect(tamper(original)).not.toBe(original);
+    const messageId = '<afmelden-bram-1@lezers.example.net>';
+    await append(await mailFor(`Bram Voorbeeld <${bram.email}>`, mailto, messageId, tamper));
+
+    const result = await c.call('inbox.checkNow', {});
+    expect(result).toMatchObject({ seen: 1, processed: 1, byOutcome: { review: 1 } });
+    const consent = await c.call('consent.person', { personId: bram.id });
+    expect(consent.subscriptions.find((s) => s.listId === listId)?.status).toBe('subscribed');
+    expect(consent.events.filter((e) => e.type === 'unsubscribed')).toEqual([]);
+    const review = await c.call('inbox.review.list', { status: 'open' });
+    expect(review.map((r) => ({ messageId: r.messageId, reason: r.reason, person: r.person?.id }))).toEqual([
+      { messageId, reason: 'invalid_token', person: bram.id },
+    ]);
+    expect(await messageIds(PROCESSED)).toEqual([messageId]);
+
+    const next = await send(c, listId);
+    expect(next.recipients.rows.find((r) => r.personId === bram.id)).toMatchObject({ state: 'sent' });
+    expect(next.counts).toMatchObject({ sent: READERS.length, skipped: 0 });
+  }, 60_000);
+});
