@@ -320,6 +320,8 @@ describe('newsletter composer', () => {
     await evaluate(page, `document.querySelector('.nl-block[data-block-type="event"] .nl-subgroup').scrollIntoView({ block: 'center' })`);
     await screenshot(page, 'newsletter-event-block');
 
+    await page.getByLabel('Bekijken als').fill('Fenna');
+    await page.getByRole('option', { name: /Fenna Jansen/ }).click();
     await page.getByRole('button', { name: 'Testmail' }).click();
     const dialog = page.getByRole('dialog', { name: 'Testmail versturen' });
     await expect(dialog.getByLabel('Aan (e-mailadressen)').inputValue()).resolves.toBe('nieuwsbrief@example.org');

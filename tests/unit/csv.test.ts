@@ -132,7 +132,7 @@ describe('headers', () => {
     const guess = guessMapping(headers);
     expect(guess.layout).toBe('schakel');
     expect(guess.mapping).toEqual({
-      firstName: 0, lastName: 1, email: 2, email2: 3, phone: 4, organisation: 5, organisationKind: 6, jobTitle: 7, language: 8, tags: 9,
+      firstName: 0, lastName: 1, email: 2, email2: 3, phone: 4, organisation: 5, organisationKind: 6, jobTitle: 7, language: 8, tags: 9, owner: 10, power: 11, interest: 12,
     });
   });
 
