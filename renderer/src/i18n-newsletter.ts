@@ -206,7 +206,7 @@ export const newsletterNl = {
 
   'news.test.open': 'Testmail',
   'news.test.title': 'Testmail versturen',
-  'news.test.viewAs': 'Met de gegevens van {name}, zoals in het voorbeeld (naam en organisatie; de taal kiest u hieronder).',
+  'news.test.viewAs': 'Met de gegevens van {name}, zoals in het voorbeeld (naam en organisatie; de taal kies je hieronder).',
   'news.test.placeholders': 'Met voorbeeldwaarden in plaats van de gegevens van een ontvanger. Kies in het voorbeeld "Bekijken als" om de mail met iemands gegevens te testen.',
   'news.test.intro': 'De testmail gaat via het ingestelde mailaccount, of naar het ingebouwde testpostvak zolang er geen account is. Het onderwerp begint met [TEST]; de editie zelf blijft zoals ze is.',
   'news.test.addresses': 'Aan (e-mailadressen)',
