@@ -219,7 +219,7 @@ export async function expireConfirmations(db: DbOrTx, env: ConfirmationEnv): Pro
       if (sub?.status !== 'pending' || sub.since !== p.since) return false;
       const at = env.now.toISOString();
       await appendEvent(trx, {
-        type: 'unsubscribed', personId: p.personId, listId: p.listId, occurredAt: at, actor: CONFIRMATION_ACTOR, source: 'retention',
+        type: 'unsubscribed', personId: p.personId, listId: p.listId, occurredAt: at, actor: CONFIRMATION_ACTOR, source: 'confirmation_expired',
         note: `Aanmelding niet bevestigd binnen ${env.days} dagen; verlopen. (Not confirmed within ${env.days} days; expired.)`,
         email: p.email, emailHmac: p.email ? env.hasher.hash(p.email) : null,
       }, env.now);

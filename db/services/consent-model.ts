@@ -22,7 +22,7 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /** Every value the ledger's source column can hold. */
 export const EVENT_SOURCES = [
-  ...CONSENT_METHODS, 'in_person', 'letter', 'unsubscribe_link', 'register', 'bounce', 'complaint', 'retention', 'avg_request', 'staff',
+  ...CONSENT_METHODS, 'in_person', 'letter', 'unsubscribe_link', 'register', 'bounce', 'complaint', 'retention', 'confirmation_expired', 'avg_request', 'staff',
 ] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
@@ -71,6 +71,7 @@ export const LABELS = {
     bounce: { nl: 'Onbestelbaar (bounce)', en: 'Hard bounce' },
     complaint: { nl: 'Klacht (spam)', en: 'Complaint (spam)' },
     retention: { nl: 'Bewaartermijn verstreken', en: 'Retention period ended' },
+    confirmation_expired: { nl: 'Aanmelding niet op tijd bevestigd', en: 'Sign-up not confirmed in time' },
     avg_request: { nl: 'AVG-verzoek', en: 'Data-subject request' },
     staff: { nl: 'Secretariaat', en: 'Secretariat' },
   } satisfies Record<EventSource, Label>,

@@ -56,6 +56,7 @@ export const privacyNl = {
   'source.bounce': 'Onbestelbaar (bounce)',
   'source.complaint': 'Klacht (spam)',
   'source.retention': 'Bewaartermijn verstreken',
+  'source.confirmation_expired': 'Aanmelding niet op tijd bevestigd',
   'source.avg_request': 'AVG-verzoek',
   'source.staff': 'Secretariaat',
 
@@ -506,6 +507,7 @@ export const privacyEn: Record<keyof typeof privacyNl, string> = {
   'source.bounce': 'Undeliverable (bounce)',
   'source.complaint': 'Complaint (spam)',
   'source.retention': 'Retention period ended',
+  'source.confirmation_expired': 'Sign-up not confirmed in time',
   'source.avg_request': 'GDPR request',
   'source.staff': 'Secretariat',
 

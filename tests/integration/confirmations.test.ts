@@ -175,7 +175,7 @@ describe.skipIf(skipReason !== null)('double opt-in confirmations through a real
     expect(status(en)).toBe('unsubscribed');
     const events = c.ctx.sqlite.prepare(`SELECT person_id, list_id, actor, source, note FROM consent_events WHERE type = 'unsubscribed' ORDER BY person_id`).all() as Record<string, unknown>[];
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ person_id: nl, list_id: list.id, actor: 'Schakel (postvak)', source: 'retention' });
+    expect(events[0]).toMatchObject({ person_id: nl, list_id: list.id, actor: 'Schakel (postvak)', source: 'confirmation_expired' });
     expect(events[0]!.note).toMatch(/niet bevestigd binnen 14 dagen; verlopen/i);
     expect(row(nl)).toMatchObject({ status: 'expired' });
     expect((await inboxStatus(c)).confirmations).toMatchObject({ unsent: 0, awaiting: 0, expiringSoon: 0 });
