@@ -262,10 +262,12 @@ export async function resendFailed(db: DbOrTx, env: OutboxEnv, jobId: number, ma
         en: 'A test mail is not resent. Send a new test mail from the edition.',
       });
     }
-    const failed = await trx.selectFrom('send_recipients').select('person_id').where('job_id', '=', jobId).where('state', '=', 'failed')
-      .where('person_id', 'is not', null).execute();
+    const failed = await resendableRows(trx, [jobId]).select(['r.person_id', 'r.email', 'r.name', 'r.language']).execute();
     if (!failed.length) {
-      throw new CommandError('nothing_failed', { nl: 'Er zijn geen mislukte ontvangers om opnieuw naar te versturen.', en: 'There are no failed recipients to resend to.' });
+      throw new CommandError('nothing_failed', {
+        nl: 'Er zijn geen mislukte ontvangers om opnieuw naar te versturen (adressen die niet bestaan, harde bounces, worden niet opnieuw geprobeerd).',
+        en: 'There are no failed recipients to resend to (addresses that do not exist, hard bounces, are not tried again).',
+      });
     }
     const edition = await loadEdition(trx, parent.edition_id);
     const at = env.now.toISOString();
@@ -276,9 +278,7 @@ export async function resendFailed(db: DbOrTx, env: OutboxEnv, jobId: number, ma
     const only = new Set(failed.map((f) => f.person_id!));
     const candidates = await classifyAudience(trx, env.hasher, parseContent(edition).audience, only);
     const found = new Set(candidates.map((c) => c.personId));
-    const gone = await trx.selectFrom('send_recipients').select(['person_id', 'email', 'name', 'language']).where('job_id', '=', jobId)
-      .where('state', '=', 'failed').execute();
-    for (const g of gone) {
+    for (const g of failed) {
       if (g.person_id && !found.has(g.person_id)) {
         candidates.push({ personId: g.person_id, email: g.email, name: g.name, language: g.language, listId: null, state: 'skipped', reason: 'not_subscribed' });
       }
@@ -389,6 +389,18 @@ export async function jobCounts(db: DbOrTx, jobIds: readonly number[]): Promise<
   return out;
 }
 
+/** Failed recipients worth another try: not a hard bounce (the address does not exist), not already in a follow-up job. */
+const resendableRows = (db: DbOrTx, jobIds: readonly number[]) => db.selectFrom('send_recipients as r').where('r.job_id', 'in', jobIds.length ? jobIds : [-1])
+  .where('r.state', '=', 'failed').where('r.person_id', 'is not', null).where((eb) => eb.or([eb('r.reason', 'is', null), eb('r.reason', '!=', 'hard_bounce')]))
+  .where((eb) => eb.not(eb.exists(eb.selectFrom('send_recipients as f').innerJoin('send_jobs as fj', 'fj.id', 'f.job_id')
+    .select('f.id').whereRef('fj.parent_job_id', '=', 'r.job_id').whereRef('f.person_id', '=', 'r.person_id'))));
+
+async function resendableCounts(db: DbOrTx, jobIds: readonly number[]): Promise<Map<number, number>> {
+  if (!jobIds.length) return new Map();
+  const rows = await resendableRows(db, jobIds).select(['r.job_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('r.job_id').execute();
+  return new Map(rows.map((r) => [r.job_id, Number(r.n)]));
+}
+
 /** Seconds the remaining messages need under the pacing, given what the account sent in the last 24 hours. */
 export function estimateSeconds(remaining: number, limits: PacingLimits | null, usedLastDay: number): number | null {
   if (remaining === 0) return 0;
@@ -412,6 +424,7 @@ export async function listJobs(db: DbOrTx, env: ViewEnv, ids?: number[]): Promis
   if (ids) q = q.where('send_jobs.id', 'in', ids.length ? ids : [-1]);
   const jobs = await q.orderBy('send_jobs.id', 'desc').limit(500).execute();
   const counts = await jobCounts(db, jobs.map((j) => j.id));
+  const resendable = await resendableCounts(db, jobs.filter((j) => j.kind === 'edition').map((j) => j.id));
   return jobs.map((j) => {
     const c = counts.get(j.id)!;
     const remaining = c.queued + c.retry + c.sending;
@@ -424,6 +437,7 @@ export async function listJobs(db: DbOrTx, env: ViewEnv, ids?: number[]): Promis
         message: fault ?? { nl: 'Gepauzeerd door een medewerker.', en: 'Paused by staff.' },
       } : null,
       counts: c,
+      resendable: resendable.get(j.id) ?? 0,
       etaSeconds: j.status === 'done' || j.status === 'cancelled' ? 0 : estimateSeconds(remaining, env.limits(j.mailbox), env.usedLastDay),
       notice: j.mailbox === 'test' ? TEST_MAILBOX_NOTICE : null,
     };

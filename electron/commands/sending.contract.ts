@@ -107,6 +107,8 @@ export interface SendJobSummary {
   /** Why the job stopped by itself, in plain words (account problems, unreachable server). */
   pause: { reason: string; message: Messages; detail: string | null } | null;
   counts: SendJobCounts;
+  /** Failed recipients "resend to failed" would try again: not hard bounces (those addresses do not exist). */
+  resendable: number;
   /** Seconds until the last queued message may go, from the pacing; null when unknown. */
   etaSeconds: number | null;
   notice: Messages | null;

@@ -128,7 +128,8 @@ describe('sending', () => {
 
   it('reports failed recipients with the server\'s reason and sends again to just those', async () => {
     smtp = new TestSmtpServer({
-      rcpt: (address) => (/^lezer[13]@/.test(address) ? { code: 550, message: '5.1.1 Mailbox does not exist' } : null),
+      rcpt: (address) => (address.startsWith('lezer1@') ? { code: 550, message: '5.1.1 Mailbox does not exist' }
+        : address.startsWith('lezer3@') ? { code: 550, message: 'Mailbox unavailable' } : null),
     });
     const port = await smtp.start();
     const s = (session = await openApp(browser));
@@ -154,11 +155,11 @@ describe('sending', () => {
     await expect(page.getByTestId('test-mailbox-banner').count()).resolves.toBe(0);
     await screenshot(page, 'sending-report-failed');
 
-    // A follow-up job to the two failed addresses (still refused by the server).
+    // A follow-up job to the refused address (still refused by the server); the hard bounce does not exist, so it is left out.
     await page.getByRole('button', { name: 'Opnieuw naar mislukte' }).click();
     await page.getByText(/vervolg op verzending/).waitFor();
     await page.getByRole('heading', { level: 1 }).locator('[data-status="done"]').waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('progress-text').textContent()).resolves.toBe('2 van 2 verwerkt');
+    await expect(page.getByTestId('progress-text').textContent()).resolves.toBe('1 van 1 verwerkt');
     expect(smtp.received).toHaveLength(4);
   }, 90_000);
 

@@ -389,7 +389,7 @@ function JobReport({
     <section className="card section" aria-labelledby="send-report-title">
       <div className="section-header">
         <h2 id="send-report-title">{t('sending.report')}</h2>
-        {c.failed > 0 && !running && job.kind !== 'test' ? (
+        {job.resendable > 0 && !running && job.kind !== 'test' ? (
           <div className="section-actions">
             <button type="button" className="button" onClick={onResendFailed} disabled={busy}>
               {t('sending.resendFailed')}
