@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
-import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { Dovecot } from '../helpers/dovecot';
+import { dovecotMissingReason, TestMailbox } from '../helpers/inbox';
 
 const skipReason = dovecotMissingReason();
 if (skipReason) console.warn(skipReason);
@@ -13,46 +13,26 @@ const FIXTURES = path.join(__dirname, '../fixtures/mail');
 
 describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP server (dovecot)', () => {
   let browser: Browser;
+  let mailbox: TestMailbox;
   let dovecot: Dovecot;
   let session: AppSession | null = null;
 
   beforeAll(async () => {
-    [browser, dovecot] = await Promise.all([launchBrowser(), startDovecot()]);
+    [browser, mailbox] = await Promise.all([launchBrowser(), TestMailbox.start()]);
+    dovecot = mailbox.dovecot;
   }, 30_000);
   afterAll(async () => {
     await browser?.close();
-    await dovecot?.stop();
+    await mailbox?.stop();
   });
   afterEach(async () => {
     const problems = session?.problems ?? [];
     await session?.close();
     session = null;
-    const c = await imap();
-    for (const folder of (await c.list()).map((f) => f.path)) {
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
-      } finally {
-        lock.release();
-      }
-    }
-    await c.logout();
+    await mailbox.empty('all');
     // A refused call (e.g. a wrong password) logs a failed request in the console: those are expected here.
     expect(problems.filter((p) => !/status of 4\d\d|Failed to load resource/.test(p)), 'errors in the page').toEqual([]);
   });
-
-  async function imap(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    c.on('error', () => {});
-    await c.connect();
-    return c;
-  }
-
-  async function append(messages: string[]): Promise<void> {
-    const c = await imap();
-    for (const m of messages) await c.append('INBOX', m.replace(/\r?\n/g, '\r\n'));
-    await c.logout();
-  }
 
   /** Two people on two lists; Anna writes in. */
   async function world(s: AppSession) {
@@ -108,7 +88,7 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     await page.locator('.toast').waitFor({ state: 'detached' });
 
     // A Dutch request in free text from Anna's address, and an unsubscribe with a forged code.
-    await append([
+    await mailbox.append(
       [
         'From: Anna Jansen <anna.jansen@example.org>',
         'To: nieuwsbrief@example.org',
@@ -125,7 +105,7 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
         '',
       ].join('\n'),
       readFileSync(path.join(FIXTURES, 'unsubscribe-forged.eml'), 'utf8'),
-    ]);
+    );
 
     // The mailbox screen: check now.
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: /^Postvak/ }).click();

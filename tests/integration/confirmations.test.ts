@@ -1,72 +1,30 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxCheckResult, InboxStatus } from '../../electron/commands/inbox.contract';
 import { tokensFor } from '../../electron/handlers/newsletter';
-import { MemoryPasswordStore } from '../../db/services/smtp';
-import { createTestCore, type TestCore } from '../helpers/core';
-import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
-import { NEWSLETTER_SETTINGS, seedSubscribers, TestSmtpServer, type SmtpBehaviour } from '../helpers/smtp';
+import type { TestCore } from '../helpers/core';
+import { dovecotMissingReason, useTestMailbox } from '../helpers/inbox';
+import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
+import { NEWSLETTER_SETTINGS, seedSubscribers, type SmtpBehaviour } from '../helpers/smtp';
 
 const skipReason = dovecotMissingReason();
 if (skipReason) console.warn(skipReason);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
-const PROCESSED = 'Schakel verwerkt';
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const DAY = 86_400_000;
 const LIST = 'Pilotnieuws Oost';
 
 describe.skipIf(skipReason !== null)('double opt-in confirmations through a real SMTP server and a real IMAP server (dovecot)', () => {
-  let dovecot: Dovecot;
-  let smtp: TestSmtpServer;
-  let tc: TestCore | null = null;
+  const mailbox = useTestMailbox();
+  const smtp = useTestSmtpServer();
   let now = new Date(T0);
 
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-    smtp = new TestSmtpServer({});
-    await smtp.start(0);
-  }, 30_000);
-
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.stop();
-  });
-
-  afterEach(async () => {
-    await tc?.dispose();
-    tc = null;
+  afterEach(() => {
     now = new Date(T0);
-    smtp.received.length = 0;
-    smtp.behaviour = {};
-    const c = await imap();
-    for (const folder of ['INBOX', PROCESSED]) {
-      if (!(await c.list()).some((f) => f.path === folder)) continue;
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
-      } finally {
-        lock.release();
-      }
-    }
-    await c.logout();
   });
-
-  async function imap(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    c.on('error', () => {});
-    await c.connect();
-    return c;
-  }
-
-  async function append(raw: string): Promise<void> {
-    const c = await imap();
-    await c.append('INBOX', raw.replace(/\r?\n/g, '\r\n'));
-    await c.logout();
-  }
 
   function reply(from: string, subject: string, messageId: string): string {
     return readFileSync(path.join(FIXTURES, 'confirm-reply.eml'), 'utf8')
@@ -76,15 +34,10 @@ describe.skipIf(skipReason !== null)('double opt-in confirmations through a real
   /** A double opt-in list; people 0 (Dutch) and 4 (English) signed up and wait for confirmation. */
   async function world(options: { mailbox?: boolean; smtp?: boolean; behaviour?: SmtpBehaviour } = {}) {
     smtp.behaviour = options.behaviour ?? {};
-    tc = await createTestCore({
-      now: () => now, backup: { auto: false }, sending: { worker: false }, inbox: { passwords: new MemoryPasswordStore({}), watch: false },
-    });
-    const c = tc;
+    const c = await mailbox.createCore({ now: () => now });
     await c.call('newsletter.settings.save', NEWSLETTER_SETTINGS);
     if (options.smtp !== false) {
-      await c.call('sending.settings.save', {
-        host: '127.0.0.1', port: smtp.port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 1000,
-      } as never);
+      await c.call('sending.settings.save', smtpAccount(smtp.port) as never);
     }
     const list = await c.call('lists.save', {
       name: LIST, purposeText: 'Elk kwartaal nieuws over de pilots van het programma.', language: 'nl', lawfulBasis: 'consent', doubleOptIn: true,
@@ -96,10 +49,7 @@ describe.skipIf(skipReason !== null)('double opt-in confirmations through a real
       await c.call('consent.subscribe', { personId: p, listId: list.id, consent: { method: 'website_form', evidenceText: 'Formulier op de website.' }, actor: 'Website' } as never);
     }
     if (options.mailbox !== false) {
-      await c.call('inbox.settings.save', {
-        host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'INBOX', processedFolder: PROCESSED,
-        pollMinutes: 0, confirmationDays: 14,
-      });
+      await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 0, confirmationDays: 14 }));
     }
     const status = (personId: number) => (c.ctx.sqlite.prepare('SELECT status FROM subscriptions WHERE person_id = ? AND list_id = ?').get(personId, list.id) as { status: string }).status;
     const row = (personId: number) => c.ctx.sqlite.prepare('SELECT status, attempts, error, message_id, evidence_message_id, sent_at, expires_at FROM confirmations WHERE person_id = ?').get(personId) as Record<string, unknown> | undefined;
@@ -142,9 +92,9 @@ describe.skipIf(skipReason !== null)('double opt-in confirmations through a real
     expect(smtp.received).toHaveLength(2);
 
     // The Dutch reader replies (the subject keeps the code).
-    await append(reply('aanmelder0@example.org', `Re: ${dutch.subject}`, '<antwoord-nl-1@example.org>'));
+    await mailbox.append(reply('aanmelder0@example.org', `Re: ${dutch.subject}`, '<antwoord-nl-1@example.org>'));
     // The English reader replies with the code from an unsubscribe link and the word "bevestig": not a confirmation.
-    await append(reply('aanmelder4@example.org', `Re: bevestig ${tokens.sign(en, list.id)}`, '<antwoord-en-1@example.org>'));
+    await mailbox.append(reply('aanmelder4@example.org', `Re: bevestig ${tokens.sign(en, list.id)}`, '<antwoord-en-1@example.org>'));
     const second = await check(c);
     expect(second).toMatchObject({ processed: 2, byOutcome: { confirmed: 1, review: 1 }, confirmationsSent: 0 });
     expect(status(nl)).toBe('subscribed');
@@ -181,7 +131,7 @@ describe.skipIf(skipReason !== null)('double opt-in confirmations through a real
     expect((await inboxStatus(c)).confirmations).toMatchObject({ unsent: 0, awaiting: 0, expiringSoon: 0 });
     // A late reply confirms nothing, and nobody is mailed again.
     const late = (smtp.received.find((m) => m.to.includes('aanmelder0@example.org'))!);
-    await append(reply('aanmelder0@example.org', `Re: ${(await simpleParser(late.raw)).subject}`, '<laat-1@example.org>'));
+    await mailbox.append(reply('aanmelder0@example.org', `Re: ${(await simpleParser(late.raw)).subject}`, '<laat-1@example.org>'));
     expect(await check(c)).toMatchObject({ byOutcome: { review: 1 }, confirmationsSent: 0, confirmationsExpired: 0 });
     expect(status(nl)).toBe('unsubscribed');
     expect(smtp.received).toHaveLength(2);

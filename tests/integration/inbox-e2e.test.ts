@@ -1,77 +1,22 @@
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendingRuntime } from '../../electron/handlers/sending';
-import { MemoryPasswordStore } from '../../db/services/smtp';
-import { createTestCore, type TestCore } from '../helpers/core';
-import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { TestCore } from '../helpers/core';
+import { dovecotMissingReason, PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { NEWSLETTER_SETTINGS, readyEdition } from '../helpers/smtp';
 
 const skipReason = dovecotMissingReason();
 if (skipReason) console.warn(skipReason);
 
-const PROCESSED = 'Schakel verwerkt';
 const READERS = ['anna', 'bram', 'carla', 'daan'];
 
 describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by mail and the next send (test mailbox, dovecot)', () => {
-  let dovecot: Dovecot;
-  let tc: TestCore | null = null;
-
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-  }, 30_000);
-
-  afterAll(async () => {
-    await dovecot?.stop();
-  });
-
-  afterEach(async () => {
-    await tc?.dispose();
-    tc = null;
-    const c = await imap();
-    for (const folder of ['INBOX', PROCESSED]) {
-      if (!(await c.list()).some((f) => f.path === folder)) continue;
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
-      } finally {
-        lock.release();
-      }
-    }
-    await c.logout();
-  });
-
-  async function imap(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    c.on('error', () => {});
-    await c.connect();
-    return c;
-  }
-
-  /** Message-IDs in a folder (empty when the folder does not exist). */
-  async function messageIds(folder: string): Promise<string[]> {
-    const c = await imap();
-    try {
-      if (!(await c.list()).some((f) => f.path === folder)) return [];
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists === 0) return [];
-        const out: string[] = [];
-        for await (const m of c.fetch('1:*', { envelope: true })) out.push(m.envelope?.messageId ?? '');
-        return out;
-      } finally {
-        lock.release();
-      }
-    } finally {
-      await c.logout();
-    }
-  }
+  const mailbox = useTestMailbox();
 
   /** Four people on a list through the commands, an edition to that list sent to the built-in test mailbox. */
   async function world() {
-    tc = await createTestCore({ backup: { auto: false }, sending: { worker: false }, inbox: { passwords: new MemoryPasswordStore({}), watch: false } });
-    const c = tc;
+    const c = await mailbox.createCore();
     expect(await c.call('sending.settings.get', {})).toMatchObject({ mailbox: 'test' });
     await c.call('newsletter.settings.save', NEWSLETTER_SETTINGS);
     const list = await c.call('lists.save', {
@@ -87,10 +32,7 @@ describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by m
     expect(added.subscribed).toHaveLength(READERS.length);
     const job = await send(c, list.id);
     expect(job.counts).toMatchObject({ sent: READERS.length, skipped: 0, failed: 0 });
-    await c.call('inbox.settings.save', {
-      host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'INBOX', processedFolder: PROCESSED,
-      pollMinutes: 0,
-    });
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 0 }));
     return { c, listId: list.id, people };
   }
 
@@ -126,19 +68,13 @@ describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by m
     return raw;
   }
 
-  async function append(raw: Buffer): Promise<void> {
-    const c = await imap();
-    await c.append('INBOX', raw);
-    await c.logout();
-  }
-
   it('unsubscribes the reader with their mail as evidence, moves the mail, and skips them in the next edition', async () => {
     const { c, listId, people } = await world();
     const anna = people.anna!;
     const mailto = await receivedMailto(c, anna.email);
     expect(decodeURIComponent(mailto.pathname)).toBe(NEWSLETTER_SETTINGS.unsubscribeAddress);
     const messageId = '<afmelden-anna-1@lezers.example.net>';
-    await append(await mailFor(`Anna Voorbeeld <${anna.email}>`, mailto, messageId));
+    await mailbox.append(await mailFor(`Anna Voorbeeld <${anna.email}>`, mailto, messageId));
 
     const result = await c.call('inbox.checkNow', {});
     expect(result).toMatchObject({ seen: 1, processed: 1, duplicates: 0, byOutcome: { unsubscribed: 1 } });
@@ -148,8 +84,8 @@ describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by m
     const event = consent.events.find((e) => e.type === 'unsubscribed' && e.listId === listId);
     expect(event).toMatchObject({ source: 'email', evidence: { messageId } });
     expect(await c.call('inbox.review.list', { status: 'all' })).toEqual([]);
-    expect(await messageIds('INBOX')).toEqual([]);
-    expect(await messageIds(PROCESSED)).toEqual([messageId]);
+    expect(await mailbox.messageIds('INBOX')).toEqual([]);
+    expect(await mailbox.messageIds(PROCESSED)).toEqual([messageId]);
 
     const next = await send(c, listId);
     const rows = next.recipients.rows;
@@ -170,7 +106,7 @@ describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by m
     const original = mailto.searchParams.get('subject')!;
     expect(tamper(original)).not.toBe(original);
     const messageId = '<afmelden-bram-1@lezers.example.net>';
-    await append(await mailFor(`Bram Voorbeeld <${bram.email}>`, mailto, messageId, tamper));
+    await mailbox.append(await mailFor(`Bram Voorbeeld <${bram.email}>`, mailto, messageId, tamper));
 
     const result = await c.call('inbox.checkNow', {});
     expect(result).toMatchObject({ seen: 1, processed: 1, byOutcome: { review: 1 } });
@@ -181,7 +117,7 @@ describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by m
     expect(review.map((r) => ({ messageId: r.messageId, reason: r.reason, person: r.person?.id }))).toEqual([
       { messageId, reason: 'invalid_token', person: bram.id },
     ]);
-    expect(await messageIds(PROCESSED)).toEqual([messageId]);
+    expect(await mailbox.messageIds(PROCESSED)).toEqual([messageId]);
 
     const next = await send(c, listId);
     expect(next.recipients.rows.find((r) => r.personId === bram.id)).toMatchObject({ state: 'sent' });

@@ -1,19 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InboxStatus } from '../../electron/commands/inbox.contract';
 import type { InboxStartOptions } from '../../electron/handlers/inbox';
-import { MemoryPasswordStore } from '../../db/services/smtp';
-import { createTestCore, type TestCore } from '../helpers/core';
-import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { TestCore } from '../helpers/core';
+import { dovecotMissingReason, useTestMailbox } from '../helpers/inbox';
 
 const skipReason = dovecotMissingReason();
 if (skipReason) console.warn(skipReason);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
-const PROCESSED = 'Schakel verwerkt';
 const DOVEADM = '/usr/bin/doveadm';
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -33,58 +30,14 @@ function resources(): Record<string, number> {
 }
 
 describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP server (dovecot)', () => {
-  let dovecot: Dovecot;
-  let tc: TestCore | null = null;
+  const mailbox = useTestMailbox();
 
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-  }, 30_000);
-
-  afterAll(async () => {
-    await dovecot?.stop();
-  });
-
-  afterEach(async () => {
-    await tc?.dispose();
-    tc = null;
-    const c = await imap();
-    for (const folder of ['INBOX', PROCESSED]) {
-      if (!(await c.list()).some((f) => f.path === folder)) continue;
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
-      } finally {
-        lock.release();
-      }
-    }
-    await c.logout();
-  });
-
-  async function imap(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    c.on('error', () => {});
-    await c.connect();
-    return c;
+  /** A fixture under a fresh Message-ID into INBOX. */
+  function append(name: string, id: string): Promise<void> {
+    return mailbox.append(readFileSync(path.join(FIXTURES, name), 'utf8').replace(/Message-ID: <[^>]+>/i, `Message-ID: <${id}>`));
   }
 
-  async function append(name: string, id: string): Promise<void> {
-    const raw = readFileSync(path.join(FIXTURES, name), 'utf8').replace(/Message-ID: <[^>]+>/i, `Message-ID: <${id}>`);
-    const c = await imap();
-    await c.append('INBOX', raw.replace(/\r?\n/g, '\r\n'));
-    await c.logout();
-  }
-
-  async function core(inbox: InboxStartOptions = {}): Promise<TestCore> {
-    tc = await createTestCore({ backup: { auto: false }, sending: { worker: false }, inbox: { passwords: new MemoryPasswordStore({}), debounceMs: 300, ...inbox } });
-    return tc;
-  }
-
-  function settings(extra: Record<string, unknown> = {}) {
-    return {
-      host: dovecot.host, port: dovecot.port, security: 'none' as const, user: dovecot.user, password: dovecot.password, folder: 'INBOX',
-      processedFolder: PROCESSED, ...extra,
-    };
-  }
+  const core = (inbox: InboxStartOptions = {}) => mailbox.createCore({ inbox: { watch: true, debounceMs: 300, ...inbox } });
 
   const status = (c: TestCore) => c.call('inbox.status', {}) as Promise<InboxStatus>;
   const processed = (c: TestCore, id: string) => c.ctx.sqlite.prepare('SELECT outcome FROM inbox_messages WHERE message_id = ?').get(`<${id}>`);
@@ -96,7 +49,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
       confirmations: { unsent: 0, awaiting: 0, expiringSoon: 0, failed: 0, problem: null },
     });
     expect(await c.call('inbox.settings.get', {})).toMatchObject({ pollMinutes: 5, confirmationDays: 14 });
-    const saved = await c.call('inbox.settings.save', settings({ pollMinutes: 0, confirmationDays: 21 }));
+    const saved = await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 0, confirmationDays: 21 }));
     expect(saved).toMatchObject({ pollMinutes: 0, confirmationDays: 21, configured: true });
     expect(await c.call('inbox.settings.get', {})).toMatchObject({ pollMinutes: 0, confirmationDays: 21 });
     expect(await status(c)).toMatchObject({ configured: true, watching: 'off', nextCheckAt: null });
@@ -105,7 +58,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
   it('processes new mail as soon as the server reports it (IMAP IDLE), without "Nu controleren"', async () => {
     const c = await core();
     const before = Date.now();
-    await c.call('inbox.settings.save', settings({ pollMinutes: 5 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 5 }));
     const watching = await until('idle connection', async () => ((await status(c)).watching === 'idle' ? 'idle' : null));
     expect(watching).toBe('idle');
     const s = await status(c);
@@ -123,7 +76,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
     expect(after.lastError).toBeNull();
     expect(after.lastCheckAt).not.toBeNull();
     expect(after.watching).toBe('idle');
-    const x = await imap();
+    const x = await mailbox.imap();
     const inbox = await x.status('INBOX', { messages: true });
     expect(inbox && inbox.messages).toBe(0);
     await x.logout();
@@ -131,10 +84,10 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
 
   it.skipIf(!existsSync(DOVEADM))('falls back to polling when the IDLE connection drops, and watches again after the next round', async () => {
     const c = await core({ minuteMs: 1_500 });
-    await c.call('inbox.settings.save', settings({ pollMinutes: 1 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 1 }));
     await until('idle connection', async () => (await status(c)).watching === 'idle');
     // The server drops every connection of the user.
-    execFileSync(DOVEADM, ['-c', path.join(dovecot.dir, 'dovecot.conf'), 'kick', dovecot.user], { stdio: 'ignore' });
+    execFileSync(DOVEADM, ['-c', path.join(mailbox.dovecot.dir, 'dovecot.conf'), 'kick', mailbox.dovecot.user], { stdio: 'ignore' });
     await until('fallback to polling', async () => (await status(c)).watching === 'poll', 5_000);
     await append('free-en.eml', 'watch-poll-1@example.com');
     await until('message processed by a timed round', async () => processed(c, 'watch-poll-1@example.com'), 15_000);
@@ -143,7 +96,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
 
   it('checks only on request with an interval of 0, and the same round runs on "Nu controleren"', async () => {
     const c = await core({ minuteMs: 500 });
-    await c.call('inbox.settings.save', settings({ pollMinutes: 0 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 0 }));
     await append('free-nl.eml', 'watch-off-1@example.net');
     await new Promise((r) => setTimeout(r, 2_500));
     expect(processed(c, 'watch-off-1@example.net')).toBeUndefined();
@@ -154,20 +107,20 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
     expect(await status(c)).toMatchObject({ watching: 'off', running: false, lastError: null });
 
     // Switched on again: watched at once.
-    await c.call('inbox.settings.save', settings({ pollMinutes: 2 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 2 }));
     expect((await status(c)).nextCheckAt).not.toBeNull();
     await until('idle connection', async () => (await status(c)).watching === 'idle');
   }, 30_000);
 
   it('does not watch when switched off for the core', async () => {
     const c = await core({ watch: false });
-    await c.call('inbox.settings.save', settings({ pollMinutes: 1 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 1 }));
     expect(await status(c)).toMatchObject({ configured: true, watching: 'off', nextCheckAt: null });
   });
 
   it('reports a refused password in plain words, from the timed round and from "Nu controleren"', async () => {
     const c = await core({ minuteMs: 1_000 });
-    await c.call('inbox.settings.save', settings({ password: 'fout', pollMinutes: 1 }));
+    await c.call('inbox.settings.save', mailbox.settings({ password: 'fout', pollMinutes: 1 }));
     const s = await until('failed round', async () => {
       const x = await status(c);
       return x.lastError ? x : null;
@@ -177,7 +130,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
     expect(s.watching).toBe('poll');
     expect(s.lastResult).toBeNull();
     await expect(c.call('inbox.checkNow', {})).rejects.toThrow(/wachtwoord/);
-    await c.call('inbox.settings.save', settings({ pollMinutes: 0 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 0 }));
     await c.call('inbox.checkNow', {});
     expect((await status(c)).lastError).toBeNull();
   }, 30_000);
@@ -186,11 +139,10 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
     await new Promise((r) => setTimeout(r, 200));
     const baseline = resources();
     const c = await core({ minuteMs: 60_000 });
-    await c.call('inbox.settings.save', settings({ pollMinutes: 5 }));
+    await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 5 }));
     await until('idle connection', async () => (await status(c)).watching === 'idle');
     expect((resources().TCPSocketWrap ?? 0)).toBeGreaterThan(baseline.TCPSocketWrap ?? 0);
     await c.dispose();
-    tc = null;
     await until('sockets and timers gone', async () => {
       const now = resources();
       return (now.TCPSocketWrap ?? 0) <= (baseline.TCPSocketWrap ?? 0) && (now.Timeout ?? 0) <= (baseline.Timeout ?? 0);

@@ -1,85 +1,34 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCore, type Core } from '../../electron/core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import { FakeClock } from '../../db/services/sending';
 import type { InboxCheckResult, ReviewItemView } from '../../electron/commands/inbox.contract';
 import type { SendJobDetail } from '../../electron/commands/sending.contract';
-import { MemoryPasswordStore } from '../../db/services/smtp';
 import { processMessage, type InboxEnv, type ProcessResult } from '../../db/services/inbox';
 import { hasherFor } from '../../electron/handlers/consent';
-import { createTestCore, tempDir, type TestCore } from '../helpers/core';
-import { dovecotMissingReason, startDovecot, type Dovecot } from '../helpers/dovecot';
-import { invoke, seedSubscribers, sendableWorld, TestSmtpServer } from '../helpers/smtp';
+import { createTestCore, type TestCore } from '../helpers/core';
+import { dovecotMissingReason, PROCESSED, useTestMailbox } from '../helpers/inbox';
+import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
+import { invoke, seedSubscribers, sendableWorld } from '../helpers/smtp';
 
 const skipReason = dovecotMissingReason();
 if (skipReason) console.warn(skipReason);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
 const T0 = Date.parse('2026-11-23T08:00:00Z');
-const PROCESSED = 'Schakel verwerkt';
 
 describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dovecot)', () => {
-  let dovecot: Dovecot;
-  let smtp: TestSmtpServer;
-  let core: Core | null = null;
-  let dataDir = '';
+  const mailbox = useTestMailbox();
+  const smtp = useTestSmtpServer();
   let crashAfter: number | null = null;
   let recorded = 0;
 
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-    smtp = new TestSmtpServer({});
-    await smtp.start(0);
-  }, 30_000);
-
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.stop();
-  });
-
-  afterEach(async () => {
-    await core?.close();
-    core = null;
-    rmSync(dataDir, { recursive: true, force: true });
+  afterEach(() => {
     crashAfter = null;
     recorded = 0;
-    const c = await imap();
-    for (const folder of ['INBOX', PROCESSED]) {
-      if (!(await c.list()).some((f) => f.path === folder)) continue;
-      const lock = await c.getMailboxLock(folder);
-      try {
-        if ((c.mailbox as { exists: number }).exists > 0) await c.messageDelete('1:*');
-      } finally {
-        lock.release();
-      }
-    }
-    await c.logout();
   });
-
-  async function imap(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    c.on('error', () => {});
-    await c.connect();
-    return c;
-  }
-
-  async function append(messages: string[]): Promise<void> {
-    const c = await imap();
-    for (const m of messages) await c.append('INBOX', m.replace(/\r?\n/g, '\r\n'));
-    await c.logout();
-  }
-
-  async function count(folder: string): Promise<number> {
-    const c = await imap();
-    const exists = (await c.list()).some((f) => f.path === folder);
-    const n = exists ? ((await c.status(folder, { messages: true })) || { messages: 0 }).messages ?? 0 : -1;
-    await c.logout();
-    return n;
-  }
 
   function fixture(name: string, vars: Record<string, string | number> = {}): string {
     let raw = readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -89,17 +38,14 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
 
   /** A core that sent one edition to six people through a real SMTP server, with the mailbox set up. */
   async function world() {
-    dataDir = tempDir();
     const clock = new FakeClock(T0);
-    core = await startCore({
-      dataDir, now: () => new Date(clock.now()), backup: { auto: false },
+    const c = await mailbox.createCore({
+      now: () => new Date(clock.now()),
       sending: {
         worker: false, clock, retryDelaysMs: [1000], limits: null,
         target: { host: '127.0.0.1', port: smtp.port, security: 'none', user: '', password: null, connections: 1 },
       },
       inbox: {
-        passwords: new MemoryPasswordStore({}),
-        watch: false,
         check: {
           afterRecord: (r: ProcessResult) => {
             recorded++;
@@ -108,9 +54,8 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
         },
       },
     });
-    const c = core;
     const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
-    await call('sending.settings.save', { host: '127.0.0.1', port: smtp.port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 1000 });
+    await call('sending.settings.save', smtpAccount(smtp.port));
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 6);
     // A secondary address for person 5, used by free text mail.
     c.ctx.sqlite.prepare(`INSERT INTO person_emails (person_id, email, email_norm, is_primary) VALUES (?, 'anna.prive@example.net', 'anna.prive@example.net', 0)`).run(w.people[5]);
@@ -118,9 +63,7 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
     expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
     const rows = (await call<SendJobDetail>('sending.jobs.get', { id: job.id, limit: 1000 })).recipients.rows;
     const row = (personId: number) => rows.find((r) => r.personId === personId)!;
-    await call('inbox.settings.save', {
-      host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'INBOX', processedFolder: PROCESSED,
-    });
+    await call('inbox.settings.save', mailbox.settings());
     const tokens = tokensFor(c.ctx);
     const ref = (personId: number) => ({ JOB_ID: job.id, RECIPIENT_ID: row(personId).id, ORIGINAL_MESSAGE_ID: row(personId).messageId!.replace(/^<|>$/g, '') });
     const messages = [
@@ -141,7 +84,7 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
 
   const EXPECTED = { hard_bounce: 2, soft_bounce: 1, complaint: 1, ignored: 1, unsubscribed: 2, review: 4 };
 
-  async function state(c: Core, call: <T = any>(n: string, i: unknown) => Promise<T>, jobId: number) {
+  async function state(c: TestCore, call: <T = any>(n: string, i: unknown) => Promise<T>, jobId: number) {
     const q = (s: string) => c.ctx.sqlite.prepare(s).all();
     return {
       events: q(`SELECT type, person_id, list_id, reason, source, evidence_message_id FROM consent_events ORDER BY id`),
@@ -155,11 +98,11 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
 
   it('acts on every kind of message, moves it, and changes nothing when run again', async () => {
     const { c, call, w, job, messages } = await world();
-    await append(messages);
+    await mailbox.append(...messages);
     const first = await call<InboxCheckResult>('inbox.checkNow', {});
     expect(first).toMatchObject({ seen: 11, processed: 11, duplicates: 0, byOutcome: EXPECTED });
-    expect(await count('INBOX')).toBe(0);
-    expect(await count(PROCESSED)).toBe(11);
+    expect(await mailbox.count('INBOX')).toBe(0);
+    expect(await mailbox.count(PROCESSED)).toBe(11);
 
     const after = await call<SendJobDetail>('sending.jobs.get', { id: job.id, limit: 1000 });
     const byPerson = (p: number) => after.recipients.rows.find((r) => r.personId === p)!;
@@ -190,23 +133,23 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
     // Again: nothing new. Then the same messages delivered once more: recognised, moved, nothing done twice.
     const before = await state(c, call, job.id);
     expect(await call<InboxCheckResult>('inbox.checkNow', {})).toMatchObject({ seen: 0, processed: 0 });
-    await append(messages);
+    await mailbox.append(...messages);
     expect(await call<InboxCheckResult>('inbox.checkNow', {})).toMatchObject({ seen: 11, processed: 0, duplicates: 11 });
     expect(await state(c, call, job.id)).toEqual(before);
-    expect(await count(PROCESSED)).toBe(22);
+    expect(await mailbox.count(PROCESSED)).toBe(22);
   }, 60_000);
 
   it('loses and duplicates nothing when stopped halfway and run again', async () => {
     const { c, call, job, messages } = await world();
-    await append(messages);
+    await mailbox.append(...messages);
     crashAfter = 5;
     await expect(call('inbox.checkNow', {})).rejects.toThrow();
-    expect(await count('INBOX')).toBe(7);
+    expect(await mailbox.count('INBOX')).toBe(7);
     crashAfter = null;
     const second = await call<InboxCheckResult>('inbox.checkNow', {});
     expect(second).toMatchObject({ seen: 7, processed: 6, duplicates: 1 });
-    expect(await count('INBOX')).toBe(0);
-    expect(await count(PROCESSED)).toBe(11);
+    expect(await mailbox.count('INBOX')).toBe(0);
+    expect(await mailbox.count(PROCESSED)).toBe(11);
     const s = await state(c, call, job.id);
     expect(s.marks).toHaveLength(11);
     const outcomes: Record<string, number> = {};
@@ -217,11 +160,12 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
   }, 60_000);
 
   it('keeps the password out of the settings, tests the connection, and creates the processed folder', async () => {
-    const { call } = await world();
+    const { c, call } = await world();
+    const dovecot = mailbox.dovecot;
     const view = await call<any>('inbox.settings.get', {});
     expect(view).toMatchObject({ host: dovecot.host, port: dovecot.port, user: dovecot.user, passwordSet: true, configured: true });
     expect(JSON.stringify(view)).not.toContain(dovecot.password);
-    expect(JSON.stringify(core!.ctx.sqlite.prepare(`SELECT value FROM settings WHERE key = 'inbox.imap'`).get())).not.toContain(dovecot.password);
+    expect(JSON.stringify(c.ctx.sqlite.prepare(`SELECT value FROM settings WHERE key = 'inbox.imap'`).get())).not.toContain(dovecot.password);
     expect(await call('inbox.settings.testConnection', {})).toMatchObject({ ok: true });
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: 'fout', processedFolder: 'Archief/Schakel' });
     const refused = await call<any>('inbox.settings.testConnection', {});
@@ -231,14 +175,14 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, processedFolder: 'Archief/Schakel' });
     expect((await call<any>('inbox.settings.get', {})).passwordSet).toBe(true);
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, processedFolder: 'Archief/Schakel' });
-    expect(await count('Archief/Schakel')).toBe(-1);
+    expect(await mailbox.count('Archief/Schakel')).toBe(-1);
     expect(await call<InboxCheckResult>('inbox.checkNow', {})).toMatchObject({ seen: 0 });
-    expect(await count('Archief/Schakel')).toBe(0);
+    expect(await mailbox.count('Archief/Schakel')).toBe(0);
   }, 60_000);
 
   it('acts on review items only with a person, and opens an erasure request', async () => {
     const { call, w, messages } = await world();
-    await append(messages);
+    await mailbox.append(...messages);
     await call('inbox.checkNow', {});
     const review = await call<ReviewItemView[]>('inbox.review.list', { status: 'open' });
     const unknown = review.find((r) => r.messageId === '<free-en-1@example.com>')!;

@@ -1,55 +1,20 @@
-import { rmSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCore, type Core } from '../../electron/core';
+import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/services/sending';
 import { classifySmtpError } from '../../db/services/smtp';
 import type { SendJobDetail, SendJobSummary } from '../../electron/commands/sending.contract';
-import { tempDir } from '../helpers/core';
-import { freePort, invoke, sendableWorld, TestSmtpServer } from '../helpers/smtp';
+import { SendingBench, smtpAccount } from '../helpers/sending';
+import { freePort, invoke, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
 
 const T0 = Date.parse('2025-03-12T08:00:00Z');
-let cores: Core[] = [];
-let servers: TestSmtpServer[] = [];
-let dirs: string[] = [];
+const bench = new SendingBench({ t0: T0, retryDelaysMs: [1000, 4000, 16_000] });
+afterEach(() => bench.cleanup());
 
-afterEach(async () => {
-  for (const c of cores) await c.close();
-  for (const s of servers) await s.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  cores = [];
-  servers = [];
-  dirs = [];
-});
-
-async function server(behaviour: ConstructorParameters<typeof TestSmtpServer>[0] = {}, port = 0) {
-  const s = new TestSmtpServer(behaviour);
-  servers.push(s);
-  if (port >= 0) await s.start(port);
-  return s;
-}
-
-const account = (port: number) => ({
-  host: '127.0.0.1', port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 1000,
-});
-
-/** A core whose worker does not run by itself: the test drives it on a fake clock. */
-async function core(port: number, options: SendingOptions = {}, dataDir = tempDir()) {
-  if (!dirs.includes(dataDir)) dirs.push(dataDir);
-  const clock = options.clock ?? new FakeClock(T0);
-  const c = await startCore({
-    dataDir, now: () => new Date(clock.now()), backup: { auto: false },
-    sending: {
-      worker: false, clock, retryDelaysMs: [1000, 4000, 16_000], limits: null,
-      target: { host: '127.0.0.1', port, security: 'none', user: '', password: null, connections: 2 }, ...options,
-    },
-  });
-  cores.push(c);
-  const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
-  await call('sending.settings.save', account(port));
-  return { c, call, clock, worker: sendingRuntime(c.ctx).worker };
-}
+const server = (behaviour?: SmtpBehaviour, port?: number) => bench.server(behaviour, port);
+const account = smtpAccount;
+const core = (port: number, options?: SendingOptions, dataDir?: string) => bench.core(port, options, dataDir);
 
 async function jobOf(call: (n: string, i: unknown) => Promise<any>, id: number, state?: string): Promise<SendJobDetail> {
   return call('sending.jobs.get', { id, state, limit: 1000 });
@@ -154,15 +119,19 @@ describe('the outbox against a real SMTP server', () => {
     const lookup = await call<{ suppression: { reason: string } | null }>('consent.lookupAddress', { email: bounced.email });
     expect(lookup.suppression?.reason).toBe('hard_bounce');
 
+    // Only the refusal is worth another try: the hard-bounced address does not exist.
+    expect(done.resendable).toBe(1);
     smtp.behaviour = {};
     const follow = await call<SendJobDetail>('sending.jobs.resendFailed', { id: job.id });
     expect(follow.parentJobId).toBe(job.id);
-    // The hard bounce is suppressed now: skipped, not sent again.
-    expect(follow.recipients.rows.map((r) => [r.email.split('@')[0], r.state, r.reason])).toEqual(
-      expect.arrayContaining([['lezer1', 'skipped', 'suppressed'], ['lezer3', 'queued', null]]),
-    );
+    expect(follow.recipients.rows.map((r) => [r.email.split('@')[0], r.state, r.reason])).toEqual([['lezer3', 'queued', null]]);
     expect(await worker.runToEnd(follow.id)).toBe('done');
     expect(smtp.received.filter((m) => m.to[0]!.startsWith('lezer3@'))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to[0]!.startsWith('lezer1@'))).toHaveLength(0);
+    expect((await jobOf(call, follow.id)).resendable).toBe(0);
+    // Nothing left but the hard bounce: "resend to failed" says so instead of making an empty job.
+    const refused = await call('sending.jobs.resendFailed', { id: job.id }).then(() => null, (e: { code?: string }) => e);
+    expect(refused).toMatchObject({ code: 'nothing_failed' });
   });
 
   it('pauses the whole job on 535 without blaming recipients, and resumes once the login works', async () => {
@@ -293,14 +262,13 @@ describe('the outbox against a real SMTP server', () => {
 
   it('pause, resume and cancel; a job that became due while Schakel was closed waits for a confirmation', async () => {
     const smtp = await server();
-    const dataDir = tempDir();
+    const dataDir = bench.dir();
     const first = await core(smtp.port, {}, dataDir);
     const w = await sendableWorld(first.c.registry, first.c.ctx.sqlite, 3);
     const job = await first.call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId, scheduledAt: new Date(T0 + 3600_000).toISOString() });
     expect(job.status).toBe('scheduled');
     expect(await first.worker.runJob(job.id)).toEqual({ status: 'scheduled' });
-    await first.c.close();
-    cores = cores.filter((x) => x !== first.c);
+    await bench.close(first.c);
 
     const later = await core(smtp.port, { clock: new FakeClock(T0 + 2 * 3600_000) }, dataDir);
     const due = await jobOf(later.call, job.id);
@@ -316,15 +284,14 @@ describe('the outbox against a real SMTP server', () => {
 
   it('marks what was being sent during a crash as uncertain; a person resends or marks it sent', async () => {
     const smtp = await server();
-    const dataDir = tempDir();
+    const dataDir = bench.dir();
     const first = await core(smtp.port, {}, dataDir);
     const w = await sendableWorld(first.c.registry, first.c.ctx.sqlite, 3);
     const job = await first.call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
     // As if the app died right after writing "sending" for two rows.
     const [a, b] = job.recipients.rows;
     await first.c.ctx.db.updateTable('send_recipients').set({ state: 'sending', attempts: 1 }).where('id', 'in', [a!.id, b!.id]).execute();
-    await first.c.close();
-    cores = cores.filter((x) => x !== first.c);
+    await bench.close(first.c);
 
     const again = await core(smtp.port, {}, dataDir);
     const after = await jobOf(again.call, job.id);
@@ -368,10 +335,9 @@ describe('the outbox against a real SMTP server', () => {
 
 describe('settings and the built-in test mailbox', () => {
   it('sends to the test mailbox until an account is configured, and shows the messages marked as not really sent', async () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
+    const dataDir = bench.dir();
     const c = await startCore({ dataDir, backup: { auto: false } });
-    cores.push(c);
+    bench.track(c);
     const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
     const settings = await call('sending.settings.get', {});
     expect(settings).toMatchObject({ mailbox: 'test', passwordSet: false });
@@ -417,10 +383,9 @@ describe('settings and the built-in test mailbox', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const smtp = await server();
     const clock = new FakeClock(T0);
-    const dataDir = tempDir();
-    dirs.push(dataDir);
+    const dataDir = bench.dir();
     const c = await startCore({ dataDir, now: () => new Date(clock.now()), backup: { auto: false }, sending: { worker: false, clock, limits: null } });
-    cores.push(c);
+    bench.track(c);
     const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
     const saved = await call('sending.settings.save', {
       ...account(smtp.port), dkimDomain: 'example.org', dkimSelector: 'schakel', dkimPrivateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

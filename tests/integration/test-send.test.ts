@@ -1,54 +1,25 @@
-import { rmSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCore, type Core } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
-import { FakeClock, type SendingOptions } from '../../db/services/sending';
+import type { Core } from '../../electron/core';
+import type { SendingOptions } from '../../db/services/sending';
 import { sampleEditionContent } from '../../db/services/newsletter-sample';
 import type { EditionContent } from '../../db/services/newsletter-model';
 import type { TestSendResult } from '../../electron/commands/newsletter.contract';
 import type { SendJobDetail, SendJobSummary } from '../../electron/commands/sending.contract';
-import { tempDir } from '../helpers/core';
-import { invoke, NEWSLETTER_SETTINGS, sendableWorld, TestSmtpServer } from '../helpers/smtp';
+import { SendingBench } from '../helpers/sending';
+import { NEWSLETTER_SETTINGS, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
 
 const T0 = Date.parse('2025-03-12T08:00:00Z');
-let cores: Core[] = [];
-let servers: TestSmtpServer[] = [];
-let dirs: string[] = [];
+const bench = new SendingBench({ t0: T0, retryDelaysMs: [1000, 4000] });
+afterEach(() => bench.cleanup());
 
-afterEach(async () => {
-  for (const c of cores) await c.close();
-  for (const s of servers) await s.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  cores = [];
-  servers = [];
-  dirs = [];
-});
+const server = (behaviour: SmtpBehaviour = {}) => bench.server(behaviour);
 
-async function server(behaviour: ConstructorParameters<typeof TestSmtpServer>[0] = {}) {
-  const s = new TestSmtpServer(behaviour);
-  servers.push(s);
-  await s.start();
-  return s;
-}
-
-/** A core with an SMTP account on the test server; the worker does not run by itself: the test drives it on a fake clock. */
+/** A core with an SMTP account on the test server and the newsletter settings; the worker does not run by itself: the test drives it on a fake clock. */
 async function core(port: number, options: SendingOptions = {}) {
-  const dataDir = tempDir();
-  dirs.push(dataDir);
-  const clock = new FakeClock(T0);
-  const c = await startCore({
-    dataDir, now: () => new Date(clock.now()), backup: { auto: false },
-    sending: {
-      worker: false, clock, retryDelaysMs: [1000, 4000], limits: null,
-      target: { host: '127.0.0.1', port, security: 'none', user: '', password: null, connections: 2 }, ...options,
-    },
-  });
-  cores.push(c);
-  const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
-  await call('sending.settings.save', { host: '127.0.0.1', port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 1000 });
-  await call('newsletter.settings.save', NEWSLETTER_SETTINGS);
-  return { c, call, worker: sendingRuntime(c.ctx).worker };
+  const made = await bench.core(port, options);
+  await made.call('newsletter.settings.save', NEWSLETTER_SETTINGS);
+  return made;
 }
 
 /** A saved draft edition (not ready) for a list. */
