@@ -6,7 +6,7 @@ import { makeI18n, translate, useI18n, type Lang } from '../i18n';
 import { registerNoticeProvider, type Notice } from '../notices';
 import { ConfirmDialog } from './Dialog';
 import { formatBytes } from './privacy';
-import { ErrorBox, Facts, Loading, Section, useToast } from './ui';
+import { ErrorBox, Facts, Loading, Section, TextField, useToast } from './ui';
 
 const RESTORED_KEY = 'schakel.restored';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -342,12 +342,7 @@ function OtherFile({ onRestore }: { onRestore: (entry: BackupEntry) => void }) {
     <details className="backup-other">
       <summary>{t('backup.otherTitle')}</summary>
       <form className="inline-form" onSubmit={inspect}>
-        <div className="field field-grow">
-          <label className="field-label" htmlFor="backup-other-path">
-            {t('backup.otherPath')}
-          </label>
-          <input id="backup-other-path" type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('backup.pathPlaceholder')} spellCheck={false} />
-        </div>
+        <TextField id="backup-other-path" fieldClass="field-grow" label={t('backup.otherPath')} value={path} onChange={setPath} placeholder={t('backup.pathPlaceholder')} spellCheck={false} />
         <button type="submit" className="button" disabled={busy || !path.trim()}>
           {t('backup.inspect')}
         </button>
@@ -405,12 +400,7 @@ function FolderForm({ status, onChanged }: { status: BackupStatus; onChanged: ()
       <h3 className="subhead">{t('backup.folderTitle')}</h3>
       <p className="muted">{t('backup.folderText')}</p>
       <div className="inline-form">
-        <div className="field field-grow">
-          <label className="field-label" htmlFor="backup-folder">
-            {t('backup.folderLabel')}
-          </label>
-          <input id="backup-folder" type="text" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={status.defaultFolder} spellCheck={false} />
-        </div>
+        <TextField id="backup-folder" fieldClass="field-grow" label={t('backup.folderLabel')} value={folder} onChange={setFolder} placeholder={status.defaultFolder} spellCheck={false} />
         <button type="submit" className="button" disabled={busy || !folder.trim()}>
           {busy ? t('backup.moving') : t('backup.useFolder')}
         </button>
@@ -457,12 +447,7 @@ function RetentionDaysForm({ status, onChanged }: { status: BackupStatus; onChan
     <form className="settings-form" onSubmit={save}>
       <h3 className="subhead">{t('backup.retentionTitle')}</h3>
       <div className="inline-form">
-        <div className="field field-days">
-          <label className="field-label" htmlFor="backup-retention">
-            {t('backup.retentionLabel')}
-          </label>
-          <input id="backup-retention" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
-        </div>
+        <TextField id="backup-retention" fieldClass="field-days" label={t('backup.retentionLabel')} type="number" min={1} max={3650} value={days} onChange={setDays} />
         <button type="submit" className="button" disabled={busy}>
           {t('common.save')}
         </button>

@@ -8,12 +8,14 @@ import type {
   SuppressionReason,
   UnsubscribeChannel,
 } from '../../../electron/commands/contract';
-import { ApiError, errorMessage, invoke } from '../api';
+import { errorMessage, invoke } from '../api';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { Dialog, DialogFooter } from './Dialog';
 import { ActorField, CONSENT_METHOD_LIST, HAND_UNSUBSCRIBE_CHANNELS, localNow, localToIso, useActor, useRequiredActor } from './privacy';
-import { ChoiceSelect, describe, FieldError, FormError, issuesByPath, SegmentedField, useProblemFocus, useToast } from './ui';
+import { ChoiceField, describe, Field, FieldError, FormError, SegmentedField, TextAreaField, TextField, useFormSave, useToast } from './ui';
+
+const CONFIRM_METHODS = ['email', 'website_form'] as const;
 
 export type SubscribeTarget =
   | {
@@ -54,11 +56,8 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
   });
   const [fresh, setFresh] = useState(false);
   const [actor, setActor, rememberActor] = useActor();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
   const [bulkResult, setBulkResult] = useState<BulkSubscribeResult | null>(null);
-  const focusProblem = useProblemFocus('subscribe-form');
+  const { busy, error, setError, issues, refuse, save } = useFormSave('subscribe-form');
 
   const active = new Set(target.kind === 'person' ? target.subscriptions.filter((s) => s.status !== 'unsubscribed').map((s) => s.listId) : []);
   const available = (lists.data ?? []).filter((l) => !l.archived);
@@ -100,12 +99,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
       local.set('consent.evidenceText', t('subscribe.evidenceRequired'));
     }
     if (suppressed && !fresh) local.set('fresh', t('subscribe.freshRequired'));
-    if (local.size || listId === null) {
-      setIssues(local);
-      setError(t('form.fixErrors'));
-      focusProblem();
-      return;
-    }
+    if (refuse(local, { always: listId === null }) || listId === null) return;
     const consent = needsConsent
       ? {
           givenAt: localToIso(form.givenAt),
@@ -116,11 +110,8 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
           evidenceMessageId: form.evidenceMessageId,
         }
       : null;
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
     rememberActor();
-    try {
+    await save(async () => {
       if (target.kind === 'person') {
         const result = await invoke('consent.subscribe', {
           personId: target.personId,
@@ -137,13 +128,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
         setBulkResult(result);
         onDone();
       }
-    } catch (err) {
-      setIssues(err instanceof ApiError ? issuesByPath(err.issues) : new Map());
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (bulkResult) {
@@ -231,10 +216,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
       <form id="subscribe-form" className="form" onSubmit={submit} noValidate>
         <FormError message={error} />
         {target.kind === 'many' ? <p className="subscribe-who">{target.description}</p> : null}
-        <div className="field">
-          <label className="field-label" htmlFor="subscribe-list">
-            {t('subscribe.list')}
-          </label>
+        <Field id="subscribe-list" label={t('subscribe.list')} error={lists.error ?? undefined}>
           <select id="subscribe-list" value={listId ?? ''} onChange={(e) => setListId(Number(e.target.value))}>
             {available.map((l) => (
               <option key={l.id} value={l.id}>
@@ -243,8 +225,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
               </option>
             ))}
           </select>
-          {lists.error ? <FieldError id="subscribe-list-error" message={lists.error} /> : null}
-        </div>
+        </Field>
 
         {suppressed ? (
           <div className="alert alert-warning">
@@ -270,23 +251,10 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
           <fieldset className="form-section consent-fields">
             <legend>{t('subscribe.consentTitle')}</legend>
             <div className="form-row">
-              <div className="field">
-                <label className="field-label" htmlFor="consent-when">
-                  {t('subscribe.when')}
-                </label>
-                <input id="consent-when" type="datetime-local" value={form.givenAt} onChange={(e) => set('givenAt', e.target.value)} />
-              </div>
-              <div className="field">
-                <label className="field-label" htmlFor="consent-method">
-                  {t('subscribe.how')}
-                </label>
-                <ChoiceSelect id="consent-method" value={form.method} options={CONSENT_METHOD_LIST} label={(m) => t(`source.${m}`)} onChange={(v) => set('method', v)} />
-              </div>
+              <TextField id="consent-when" label={t('subscribe.when')} type="datetime-local" value={form.givenAt} onChange={(v) => set('givenAt', v)} />
+              <ChoiceField id="consent-method" label={t('subscribe.how')} value={form.method} options={CONSENT_METHOD_LIST} optionLabel={(m) => t(`source.${m}`)} onChange={(v) => set('method', v)} />
             </div>
-            <div className="field">
-              <label className="field-label" htmlFor="consent-version">
-                {t('subscribe.purposeShown')}
-              </label>
+            <Field id="consent-version" label={t('subscribe.purposeShown')}>
               <select id="consent-version" value={form.purposeVersionId} onChange={(e) => set('purposeVersionId', e.target.value)}>
                 {detail.versions.map((v) => (
                   <option key={v.id} value={v.id}>
@@ -296,34 +264,19 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
                 ))}
               </select>
               {chosenVersion ? <blockquote className="purpose-text">{chosenVersion.text}</blockquote> : null}
-            </div>
-            <div className="field">
-              <label className="field-label" htmlFor="consent-evidence">
-                {t('subscribe.evidenceText')}
-              </label>
-              <textarea
-                id="consent-evidence"
-                rows={3}
-                value={form.evidenceText}
-                onChange={(e) => set('evidenceText', e.target.value)}
-                placeholder={t('subscribe.evidencePlaceholder')}
-                {...describe('consent-evidence', issues.get('consent.evidenceText'))}
-              />
-              <FieldError id="consent-evidence-error" message={issues.get('consent.evidenceText')} />
-            </div>
+            </Field>
+            <TextAreaField
+              id="consent-evidence"
+              label={t('subscribe.evidenceText')}
+              rows={3}
+              value={form.evidenceText}
+              onChange={(v) => set('evidenceText', v)}
+              placeholder={t('subscribe.evidencePlaceholder')}
+              error={issues.get('consent.evidenceText')}
+            />
             <div className="form-row">
-              <div className="field">
-                <label className="field-label" htmlFor="consent-file">
-                  {t('subscribe.evidenceFile')}
-                </label>
-                <input id="consent-file" type="text" value={form.evidenceFile} onChange={(e) => set('evidenceFile', e.target.value)} placeholder={t('subscribe.evidenceFilePlaceholder')} />
-              </div>
-              <div className="field">
-                <label className="field-label" htmlFor="consent-message">
-                  {t('subscribe.evidenceMessageId')}
-                </label>
-                <input id="consent-message" type="text" value={form.evidenceMessageId} onChange={(e) => set('evidenceMessageId', e.target.value)} placeholder="<…@…>" />
-              </div>
+              <TextField id="consent-file" label={t('subscribe.evidenceFile')} value={form.evidenceFile} onChange={(v) => set('evidenceFile', v)} placeholder={t('subscribe.evidenceFilePlaceholder')} />
+              <TextField id="consent-message" label={t('subscribe.evidenceMessageId')} value={form.evidenceMessageId} onChange={(v) => set('evidenceMessageId', v)} placeholder="<…@…>" />
             </div>
             <p className="hint">{t('subscribe.evidenceHint')}</p>
           </fieldset>
@@ -425,12 +378,7 @@ export function UnsubscribeDialog({
           </label>
         </fieldset>
         <SegmentedField legend={t('unsubscribe.channel')} name="unsubscribe-channel" options={HAND_UNSUBSCRIBE_CHANNELS} value={channel} onChange={setChannel} label={(c) => t(`source.${c}`)} />
-        <div className="field">
-          <label className="field-label" htmlFor="unsubscribe-note">
-            {t('unsubscribe.note')}
-          </label>
-          <textarea id="unsubscribe-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('unsubscribe.notePlaceholder')} />
-        </div>
+        <TextAreaField id="unsubscribe-note" label={t('unsubscribe.note')} rows={2} value={note} onChange={setNote} placeholder={t('unsubscribe.notePlaceholder')} />
         <label className="checkbox">
           <input type="checkbox" checked={objection} onChange={(e) => setObjection(e.target.checked)} />
           {t('unsubscribe.objection')}
@@ -497,34 +445,11 @@ export function ConfirmSignupDialog({
         <FormError message={error} />
         <p className="muted">{t('confirmSignup.text')}</p>
         <div className="form-row">
-          <div className="field">
-            <label className="field-label" htmlFor="confirm-when">
-              {t('confirmSignup.when')}
-            </label>
-            <input id="confirm-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="confirm-method">
-              {t('subscribe.how')}
-            </label>
-            <select id="confirm-method" value={method} onChange={(e) => setMethod(e.target.value as 'email' | 'website_form')}>
-              <option value="email">{t('source.email')}</option>
-              <option value="website_form">{t('source.website_form')}</option>
-            </select>
-          </div>
+          <TextField id="confirm-when" label={t('confirmSignup.when')} type="datetime-local" value={when} onChange={setWhen} />
+          <ChoiceField id="confirm-method" label={t('subscribe.how')} value={method} options={CONFIRM_METHODS} optionLabel={(m) => t(`source.${m}`)} onChange={setMethod} />
         </div>
-        <div className="field">
-          <label className="field-label" htmlFor="confirm-evidence">
-            {t('subscribe.evidenceText')}
-          </label>
-          <textarea id="confirm-evidence" rows={2} value={evidenceText} onChange={(e) => setEvidenceText(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="confirm-message">
-            {t('subscribe.evidenceMessageId')}
-          </label>
-          <input id="confirm-message" type="text" value={messageId} onChange={(e) => setMessageId(e.target.value)} />
-        </div>
+        <TextAreaField id="confirm-evidence" label={t('subscribe.evidenceText')} rows={2} value={evidenceText} onChange={setEvidenceText} />
+        <TextField id="confirm-message" label={t('subscribe.evidenceMessageId')} value={messageId} onChange={setMessageId} />
         <ActorField id="confirm-actor" value={actor} onChange={setActor} error={actorError} />
       </form>
     </Dialog>

@@ -6,7 +6,7 @@ import { useI18n, type Lang } from '../i18n';
 import { href } from '../router';
 import '../sending.css';
 import { Dialog } from './Dialog';
-import { FieldError } from './ui';
+import { TextAreaField } from './ui';
 
 const FINISHED = ['done', 'paused', 'cancelled'];
 
@@ -123,24 +123,16 @@ export function EditionTestSendDialog({
             {error}
           </p>
         ) : null}
-        <div className="field">
-          <label className="field-label" htmlFor="test-addresses">
-            {t('news.test.addresses')}
-          </label>
-          <textarea
-            id="test-addresses"
-            rows={2}
-            value={addresses}
-            onChange={(e) => setAddresses(e.target.value)}
-            spellCheck={false}
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={fieldError ? 'test-addresses-error test-addresses-hint' : 'test-addresses-hint'}
-          />
-          <FieldError id="test-addresses-error" message={fieldError} />
-          <p className="hint" id="test-addresses-hint">
-            {t('news.test.addressesHint')}
-          </p>
-        </div>
+        <TextAreaField
+          id="test-addresses"
+          label={t('news.test.addresses')}
+          rows={2}
+          value={addresses}
+          onChange={setAddresses}
+          spellCheck={false}
+          error={fieldError}
+          hint={t('news.test.addressesHint')}
+        />
         <fieldset className="field">
           <legend className="field-label">{t('news.test.languages')}</legend>
           <div className="nl-pills">

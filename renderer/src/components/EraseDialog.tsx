@@ -5,7 +5,7 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { Dialog, DialogFooter } from './Dialog';
 import { ActorField, CountList, useRequiredActor } from './privacy';
-import { ErrorBox, FormError, Loading } from './ui';
+import { ErrorBox, FormError, Loading, TextField } from './ui';
 
 /** The word to type before erasing; compared without regard to case. */
 export function confirmWord(lang: 'nl' | 'en'): string {
@@ -171,12 +171,7 @@ export function EraseDialog({
           <p className="muted">{t('erase.keptText')}</p>
           <h3>{t('erase.backupsTitle')}</h3>
           <BackupCopies backups={p.backups} />
-          <div className="field erase-confirm">
-            <label className="field-label" htmlFor="erase-confirm-word">
-              {t('erase.typeWord', { word })}
-            </label>
-            <input id="erase-confirm-word" type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
-          </div>
+          <TextField id="erase-confirm-word" fieldClass="erase-confirm" label={t('erase.typeWord', { word })} value={typed} onChange={setTyped} autoComplete="off" spellCheck={false} />
           <ActorField {...actorField} />
         </>
       ) : null}

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { InteractionKind, PilotSummary } from '../types';
-import { ApiError, errorMessage, invoke } from '../api';
+import { invoke } from '../api';
 import { useLoad } from '../hooks';
 import { INTERACTION_KIND_LIST } from '../constants';
 import { pilotName, useI18n } from '../i18n';
 import { Dialog, DialogFooter } from './Dialog';
 import { MultiPicker, searchOrganisations, searchPeople, type Option } from './Picker';
-import { describe, FieldError, FormError, issuesByPath, SegmentedField, useProblemFocus, useToast } from './ui';
+import { FormError, SegmentedField, TextAreaField, TextField, useFormSave, useToast } from './ui';
 
 export interface InteractionPrefill {
   people?: Option[];
@@ -30,10 +30,7 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
   const [people, setPeople] = useState<Option[]>(prefill?.people ?? []);
   const [organisations, setOrganisations] = useState<Option[]>(prefill?.organisations ?? []);
   const [pilotIds, setPilotIds] = useState<number[]>(prefill?.pilotIds ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const focusProblem = useProblemFocus('interaction-form');
+  const { busy, error, issues, refuse, save } = useFormSave('interaction-form');
   const pilots = useLoad<PilotSummary[]>(() => invoke('pilots.list', {}), []);
 
   const submit = async (event: FormEvent) => {
@@ -41,14 +38,8 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
     const local = new Map<string, string>();
     if (!summary.trim()) local.set('summary', t('interaction.summaryRequired'));
     if (!/^\d{4}-\d{2}-\d{2}$/.test(occurredOn)) local.set('occurredOn', t('interaction.dateRequired'));
-    if (local.size > 0) {
-      setIssues(local);
-      setError(null);
-      focusProblem();
-      return;
-    }
-    setBusy(true);
-    try {
+    if (refuse(local, { message: null })) return;
+    await save(async () => {
       await invoke('interactions.create', {
         kind,
         occurredOn,
@@ -60,13 +51,7 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
       toast.show(t('interaction.saved'));
       onSaved();
       onClose();
-    } catch (err) {
-      setIssues(err instanceof ApiError ? issuesByPath(err.issues) : new Map());
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -80,35 +65,26 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
       <form id="interaction-form" className="form" onSubmit={submit} noValidate>
         <FormError message={error} />
         <SegmentedField legend={t('interaction.kind')} name="interaction-kind" options={INTERACTION_KIND_LIST} value={kind} onChange={setKind} label={(k) => t(`interaction.${k}`)} />
-        <div className="field field-narrow">
-          <label className="field-label" htmlFor="interaction-date">
-            {t('interaction.date')}
-          </label>
-          <input
-            id="interaction-date"
-            type="date"
-            value={occurredOn}
-            onChange={(e) => setOccurredOn(e.target.value)}
-            required
-            {...describe('interaction-date', issues.get('occurredOn'))}
-          />
-          <FieldError id="interaction-date-error" message={issues.get('occurredOn')} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="interaction-summary">
-            {t('interaction.summary')}
-          </label>
-          <textarea
-            id="interaction-summary"
-            rows={4}
-            value={summary}
-            onChange={(e) => setSummary(e.target.value)}
-            placeholder={t('interaction.summaryPlaceholder')}
-            required
-            {...describe('interaction-summary', issues.get('summary'))}
-          />
-          <FieldError id="interaction-summary-error" message={issues.get('summary')} />
-        </div>
+        <TextField
+          id="interaction-date"
+          fieldClass="field-narrow"
+          label={t('interaction.date')}
+          type="date"
+          value={occurredOn}
+          onChange={setOccurredOn}
+          required
+          error={issues.get('occurredOn')}
+        />
+        <TextAreaField
+          id="interaction-summary"
+          label={t('interaction.summary')}
+          rows={4}
+          value={summary}
+          onChange={setSummary}
+          placeholder={t('interaction.summaryPlaceholder')}
+          required
+          error={issues.get('summary')}
+        />
         <div className="field">
           <MultiPicker id="interaction-people" label={t('interaction.people')} selected={people} onChange={setPeople} search={searchPeople} placeholder={t('picker.searchPeople')} />
         </div>

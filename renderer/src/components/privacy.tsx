@@ -10,7 +10,7 @@ import type {
   UnsubscribeChannel,
 } from '../../../electron/commands/contract';
 import { useI18n, type MessageKey } from '../i18n';
-import { describe, FieldError } from './ui';
+import { TextField } from './ui';
 import '../privacy.css';
 
 // Runtime copies of the consent vocabulary (the renderer imports only types from the contract).
@@ -67,14 +67,17 @@ export function useRequiredActor(id: string) {
 export function ActorField({ id, value, onChange, error }: { id: string; value: string; onChange: (v: string) => void; error?: string }) {
   const { t } = useI18n();
   return (
-    <div className="field field-narrow-wide">
-      <label className="field-label" htmlFor={id}>
-        {t('privacy.actor')}
-      </label>
-      <input id={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} autoComplete="name" maxLength={100} {...describe(id, error)} />
-      <FieldError id={`${id}-error`} message={error} />
-      <p className="hint">{t('privacy.actorHint')}</p>
-    </div>
+    <TextField
+      id={id}
+      fieldClass="field-narrow-wide"
+      label={t('privacy.actor')}
+      value={value}
+      onChange={onChange}
+      autoComplete="name"
+      maxLength={100}
+      error={error}
+      hint={t('privacy.actorHint')}
+    />
   );
 }
 

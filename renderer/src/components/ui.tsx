@@ -1,4 +1,15 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+} from 'react';
+import { ApiError, errorMessage } from '../api';
 import { useI18n } from '../i18n';
 import type { Loaded } from '../hooks';
 import { href } from '../router';
@@ -224,6 +235,93 @@ export function describe(id: string, error: string | undefined) {
   return error ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
 }
 
+/** What a labelled field shows around its control: the label, an error and a hint below it. */
+interface FieldFrame {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  /** Extra classes on the wrapper, e.g. "field-narrow". */
+  fieldClass?: string;
+}
+
+/** aria-invalid and aria-describedby for a control in a <Field>, pointing at its hint and error. */
+export function fieldAria(id: string, error: string | undefined, hint: ReactNode) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { 'aria-invalid': error ? (true as const) : undefined, 'aria-describedby': describedBy || undefined };
+}
+
+/** A label, the control (children), its error and its hint. */
+export function Field({ id, label, hint, error, fieldClass, children }: FieldFrame & { children: ReactNode }) {
+  return (
+    <div className={fieldClass ? `field ${fieldClass}` : 'field'}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {children}
+      <FieldError id={`${id}-error`} message={error} />
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+type LabelledControl<A> = FieldFrame & A & { value: string; onChange: (value: string) => void; after?: ReactNode };
+
+/** Splits a labelled control's props into what the frame shows and what goes on the control itself. */
+function splitControl<A>({ id, label, hint, error, fieldClass, value, onChange, after, ...rest }: LabelledControl<A>) {
+  return {
+    frame: { id, label, hint, error, fieldClass },
+    after,
+    control: { ...rest, id, value, onChange: (e: { target: { value: string } }) => onChange(e.target.value), ...fieldAria(id, error, hint) },
+  };
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'children'>;
+
+/** A labelled text input; `after` stands right below the input (a datalist, a note). */
+export function TextField({ type = 'text', ...props }: LabelledControl<InputProps>) {
+  const { frame, control, after } = splitControl(props);
+  return (
+    <Field {...frame}>
+      <input type={type} {...control} />
+      {after}
+    </Field>
+  );
+}
+
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'value' | 'onChange' | 'children'>;
+
+/** A labelled textarea. */
+export function TextAreaField(props: LabelledControl<TextAreaProps>) {
+  const { frame, control, after } = splitControl(props);
+  return (
+    <Field {...frame}>
+      <textarea {...control} />
+      {after}
+    </Field>
+  );
+}
+
+/** A labelled <select> over a fixed list of values. */
+export function ChoiceField<T extends string>({
+  id,
+  label,
+  hint,
+  error,
+  fieldClass,
+  ...choice
+}: FieldFrame & { value: T; options: readonly T[]; optionLabel: (option: T) => string; onChange: (value: T) => void; disabled?: boolean }) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error} fieldClass={fieldClass}>
+      <ChoiceSelect id={id} value={choice.value} options={choice.options} label={choice.optionLabel} onChange={choice.onChange} disabled={choice.disabled} aria={fieldAria(id, error, hint)} />
+    </Field>
+  );
+}
+
 /** A labelled choice of a few options, shown as one row of switch-like radio buttons. */
 export function SegmentedField<T extends string>({
   legend,
@@ -263,6 +361,7 @@ export function ChoiceSelect<T extends string>({
   label,
   onChange,
   disabled,
+  aria,
 }: {
   id: string;
   value: T;
@@ -270,9 +369,10 @@ export function ChoiceSelect<T extends string>({
   label: (option: T) => string;
   onChange: (value: T) => void;
   disabled?: boolean;
+  aria?: ReturnType<typeof fieldAria>;
 }) {
   return (
-    <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
+    <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)} {...aria}>
       {options.map((option) => (
         <option key={option} value={option}>
           {label(option)}
@@ -293,6 +393,45 @@ export function Chip({ children, onRemove, removeLabel }: { children: ReactNode;
       ) : null}
     </span>
   );
+}
+
+/**
+ * A form that saves to the server: busy, the message at the top and the problems per field, which
+ * are keyed like the server's issues ("emails.0.email").
+ */
+export function useFormSave(formId: string) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [issues, setIssues] = useState<Map<string, string>>(new Map());
+  const focusProblem = useProblemFocus(formId);
+
+  /** Shows problems found before saving; true when the save should not go ahead. */
+  const refuse = (local: Map<string, string>, opts: { message?: string | null; always?: boolean } = {}): boolean => {
+    if (!local.size && !opts.always) return false;
+    setIssues(local);
+    setError(opts.message === undefined ? t('form.fixErrors') : opts.message);
+    focusProblem();
+    return true;
+  };
+
+  /** Runs the save; when it fails, shows why and marks the fields the server named. */
+  const save = async (action: () => Promise<void>, mapIssues?: (issues: ApiError['issues']) => ApiError['issues']) => {
+    setBusy(true);
+    setError(null);
+    setIssues(new Map());
+    try {
+      await action();
+    } catch (err) {
+      setIssues(err instanceof ApiError ? issuesByPath(mapIssues ? mapIssues(err.issues) : err.issues) : new Map());
+      setError(errorMessage(err));
+      focusProblem();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { busy, error, setError, issues, setIssues, refuse, save };
 }
 
 /**

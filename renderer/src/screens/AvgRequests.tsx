@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AvgRequestChannel, AvgRequestKind, AvgRequestStatus, AvgRequestView, AvgSummary, PersonConsent } from '../../../electron/commands/contract';
-import { ApiError, errorMessage, invoke } from '../api';
+import { errorMessage, invoke } from '../api';
 import { UnsubscribeDialog } from '../components/ConsentDialogs';
 import { Dialog, DialogFooter } from '../components/Dialog';
 import { EraseDialog } from '../components/EraseDialog';
@@ -15,7 +15,7 @@ import {
   useActor,
   useRequiredActor,
 } from '../components/privacy';
-import { ChoiceSelect, describe, DetailLoadState, EmptyState, ErrorBox, Facts, FieldError, FormError, issuesByPath, ListPanel, PageHeader, Section, SegmentedField, useProblemFocus, useToast } from '../components/ui';
+import { ChoiceField, DetailLoadState, EmptyState, ErrorBox, Facts, FormError, ListPanel, PageHeader, Section, SegmentedField, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { makeI18n, translate, useI18n, type Lang } from '../i18n';
 import { registerNoticeProvider, type Notice } from '../notices';
@@ -220,10 +220,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
   const [receivedOn, setReceivedOn] = useState(localToday());
   const [notes, setNotes] = useState('');
   const [actor, setActor, rememberActor] = useActor();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const focusProblem = useProblemFocus('avg-form');
+  const { busy, error, issues, refuse, save } = useFormSave('avg-form');
 
   useEffect(() => {
     if (!personId) return;
@@ -238,17 +235,9 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
     const local = new Map<string, string>();
     if (!actor.trim()) local.set('actor', t('privacy.actorRequired'));
     if (!person && !subjectName.trim() && !subjectEmail.trim()) local.set('subjectName', t('avg.subjectRequired'));
-    if (local.size) {
-      setIssues(local);
-      setError(t('form.fixErrors'));
-      focusProblem();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
+    if (refuse(local)) return;
     rememberActor();
-    try {
+    await save(async () => {
       const created = await invoke('avg.createRequest', {
         kind,
         personId: person?.id ?? null,
@@ -261,13 +250,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
       });
       toast.show(t('avg.created', { date: formatDate(created.dueOn) }));
       onCreated(created);
-    } catch (err) {
-      setIssues(err instanceof ApiError ? issuesByPath(err.issues) : new Map());
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -281,20 +264,8 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
       <form id="avg-form" className="form" onSubmit={submit} noValidate>
         <FormError message={error} />
         <div className="form-row">
-          <div className="field">
-            <label className="field-label" htmlFor="avg-kind">
-              {t('avg.kind')}
-            </label>
-            <ChoiceSelect id="avg-kind" value={kind} options={AVG_KIND_LIST} label={(k) => t(`avgKind.${k}`)} onChange={setKind} />
-            <p className="hint">{t(`avgKind.${kind}.hint`)}</p>
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="avg-received">
-              {t('avg.received')}
-            </label>
-            <input id="avg-received" type="date" value={receivedOn} max={localToday()} onChange={(e) => setReceivedOn(e.target.value)} />
-            <p className="hint">{t('avg.deadlineHint')}</p>
-          </div>
+          <ChoiceField id="avg-kind" label={t('avg.kind')} value={kind} options={AVG_KIND_LIST} optionLabel={(k) => t(`avgKind.${k}`)} onChange={setKind} hint={t(`avgKind.${kind}.hint`)} />
+          <TextField id="avg-received" label={t('avg.received')} type="date" value={receivedOn} max={localToday()} onChange={setReceivedOn} hint={t('avg.deadlineHint')} />
         </div>
         <div className="field">
           <SinglePicker id="avg-person" label={t('avg.person')} value={person} onChange={setPerson} search={searchPeople} placeholder={t('picker.searchPeople')} />
@@ -302,28 +273,12 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
         </div>
         {!person ? (
           <div className="form-row">
-            <div className="field">
-              <label className="field-label" htmlFor="avg-subject-name">
-                {t('avg.subjectName')}
-              </label>
-              <input id="avg-subject-name" type="text" value={subjectName} onChange={(e) => setSubjectName(e.target.value)} {...describe('avg-subject-name', issues.get('subjectName'))} />
-              <FieldError id="avg-subject-name-error" message={issues.get('subjectName')} />
-            </div>
-            <div className="field">
-              <label className="field-label" htmlFor="avg-subject-email">
-                {t('avg.subjectEmail')}
-              </label>
-              <input id="avg-subject-email" type="email" value={subjectEmail} onChange={(e) => setSubjectEmail(e.target.value)} />
-            </div>
+            <TextField id="avg-subject-name" label={t('avg.subjectName')} value={subjectName} onChange={setSubjectName} error={issues.get('subjectName')} />
+            <TextField id="avg-subject-email" label={t('avg.subjectEmail')} type="email" value={subjectEmail} onChange={setSubjectEmail} />
           </div>
         ) : null}
         <SegmentedField legend={t('avg.channel')} name="avg-channel" options={AVG_CHANNEL_LIST} value={channel} onChange={setChannel} label={(c) => t(`avgChannel.${c}`)} />
-        <div className="field">
-          <label className="field-label" htmlFor="avg-notes">
-            {t('field.notes')}
-          </label>
-          <textarea id="avg-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
-        </div>
+        <TextAreaField id="avg-notes" label={t('field.notes')} rows={3} value={notes} onChange={setNotes} />
         <ActorField id="avg-actor" value={actor} onChange={setActor} error={issues.get('actor')} />
       </form>
     </Dialog>
@@ -508,32 +463,11 @@ function RequestUpdateForm({ request, onSaved }: { request: AvgRequestView; onSa
       <form className="form" onSubmit={save} noValidate>
         <FormError message={error} />
         <div className="form-row">
-          <div className="field">
-            <label className="field-label" htmlFor="avg-status">
-              {t('avg.status')}
-            </label>
-            <ChoiceSelect id="avg-status" value={status} options={AVG_STATUS_LIST} label={(s) => t(`avgStatus.${s}`)} onChange={setStatus} />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="avg-handled-by">
-              {t('avg.handledBy')}
-            </label>
-            <input id="avg-handled-by" type="text" value={handledBy} onChange={(e) => setHandledBy(e.target.value)} />
-          </div>
+          <ChoiceField id="avg-status" label={t('avg.status')} value={status} options={AVG_STATUS_LIST} optionLabel={(s) => t(`avgStatus.${s}`)} onChange={setStatus} />
+          <TextField id="avg-handled-by" label={t('avg.handledBy')} value={handledBy} onChange={setHandledBy} />
         </div>
-        <div className="field">
-          <label className="field-label" htmlFor="avg-update-notes">
-            {t('field.notes')}
-          </label>
-          <textarea id="avg-update-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="avg-outcome">
-            {t('avg.outcome')}
-          </label>
-          <textarea id="avg-outcome" rows={3} value={outcome} onChange={(e) => setOutcome(e.target.value)} />
-          {closing ? <p className="hint">{t('avg.outcomeHint')}</p> : null}
-        </div>
+        <TextAreaField id="avg-update-notes" label={t('field.notes')} rows={3} value={notes} onChange={setNotes} />
+        <TextAreaField id="avg-outcome" label={t('avg.outcome')} rows={3} value={outcome} onChange={setOutcome} hint={closing ? t('avg.outcomeHint') : undefined} />
         <ActorField {...actorField} />
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy}>
@@ -588,13 +522,7 @@ function ExtendDialog({ request, onClose, onDone }: { request: AvgRequestView; o
       <form id="avg-extend-form" className="form" onSubmit={submit} noValidate>
         <FormError message={error} />
         <p>{t('avg.extendText', { date: formatDate(request.deadlineOn) })}</p>
-        <div className="field">
-          <label className="field-label" htmlFor="avg-extend-reason">
-            {t('avg.extensionReason')}
-          </label>
-          <textarea id="avg-extend-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-          <p className="hint">{t('avg.extendReasonHint')}</p>
-        </div>
+        <TextAreaField id="avg-extend-reason" label={t('avg.extensionReason')} rows={3} value={reason} onChange={setReason} hint={t('avg.extendReasonHint')} />
         <ActorField id="avg-extend-actor" value={actor} onChange={setActor} />
       </form>
     </Dialog>

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AddressLookup, LawfulBasis, ListMember, MailingListDetail, MailingListSummary, SubscriptionStatus } from '../../../electron/commands/contract';
-import { ApiError, errorMessage, invoke } from '../api';
+import { errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ActorField, LAWFUL_BASIS_LIST, StatusBadge, useActor } from '../components/privacy';
-import { describe, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, ListPanel, Loading, PageHeader, Section, SegmentedField, useProblemFocus, useToast } from '../components/ui';
+import { describe, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, ListPanel, Loading, PageHeader, Section, SegmentedField, TextField, useFormSave, useToast } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useConfirmAction, useLoad } from '../hooks';
 import { useI18n } from '../i18n';
@@ -118,12 +118,7 @@ function AddressLookupSection() {
     <Section id="lookup" title={t('lookup.title')}>
       <p className="muted">{t('lookup.text')}</p>
       <form className="inline-form lookup-form" onSubmit={lookup}>
-        <div className="field field-grow">
-          <label className="field-label" htmlFor="lookup-email">
-            {t('field.email')}
-          </label>
-          <input id="lookup-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" spellCheck={false} />
-        </div>
+        <TextField id="lookup-email" fieldClass="field-grow" label={t('field.email')} type="email" value={email} onChange={setEmail} autoComplete="off" spellCheck={false} />
         <button type="submit" className="button" disabled={busy || !email.trim()}>
           {t('lookup.submit')}
         </button>
@@ -340,10 +335,7 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
   const toast = useToast();
   const [form, setForm] = useState(initial);
   const [actor, setActor, rememberActor] = useActor();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const focusProblem = useProblemFocus('list-form');
+  const { busy, error, issues, refuse, save } = useFormSave('list-form');
   const set = <K extends keyof ListForm>(key: K, value: ListForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const back = id ? `/lists/${id}` : '/lists';
   const textChanged = id !== null && form.purposeText.trim() !== initial.purposeText.trim();
@@ -358,27 +350,13 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
     if (!form.name.trim()) local.set('name', t('list.nameRequired'));
     if (!form.purposeText.trim()) local.set('purposeText', t('list.purposeRequired'));
     if (!actor.trim()) local.set('actor', t('privacy.actorRequired'));
-    if (local.size) {
-      setIssues(local);
-      setError(t('form.fixErrors'));
-      focusProblem();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
+    if (refuse(local)) return;
     rememberActor();
-    try {
+    await save(async () => {
       const saved = await invoke('lists.save', { ...(id ? { id } : {}), ...form, actor });
       toast.show(saved.newVersion && id ? t('list.savedNewVersion') : t('list.saved'));
       navigate(`/lists/${saved.id}`);
-    } catch (err) {
-      if (err instanceof ApiError) setIssues(issuesByPath(err.issues));
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -390,13 +368,7 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
             <p>{error}</p>
           </div>
         ) : null}
-        <div className="field">
-          <label className="field-label" htmlFor="list-name">
-            {t('field.name')}
-          </label>
-          <input id="list-name" type="text" value={form.name} onChange={(e) => set('name', e.target.value)} {...describe('list-name', issues.get('name'))} />
-          <FieldError id="list-name-error" message={issues.get('name')} />
-        </div>
+        <TextField id="list-name" label={t('field.name')} value={form.name} onChange={(v) => set('name', v)} error={issues.get('name')} />
         <div className="field">
           <label className="field-label" htmlFor="list-purpose">
             {t('list.purpose')}

@@ -4,7 +4,7 @@ import { errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { searchPeople, SinglePicker, type Option } from '../components/Picker';
 import { ActorField, useRequiredActor } from '../components/privacy';
-import { EmptyState, ErrorBox, Facts, Loading, PageHeader, Section } from '../components/ui';
+import { EmptyState, ErrorBox, Facts, Field, Loading, PageHeader, Section } from '../components/ui';
 import { useLoad } from '../hooks';
 import { translate, useI18n, type I18n, type Lang } from '../i18n';
 import '../inbox.css';
@@ -479,10 +479,7 @@ function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (i
           {person ? (
             activeLists.length > 0 ? (
               <div className="inbox-list-action">
-                <div className="field">
-                  <label className="field-label" htmlFor="inbox-list">
-                    {t('inbox.list')}
-                  </label>
+                <Field id="inbox-list" label={t('inbox.list')}>
                   <select id="inbox-list" value={chosenList?.listId ?? ''} onChange={(e) => setListId(Number(e.target.value))}>
                     {activeLists.map((l) => (
                       <option key={l.listId} value={l.listId}>
@@ -490,7 +487,7 @@ function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (i
                       </option>
                     ))}
                   </select>
-                </div>
+                </Field>
                 <button type="button" className="button" onClick={() => ask('unsubscribe_list')} disabled={busy || !chosenList}>
                   {t('inbox.action.unsubscribe_list')}
                 </button>

@@ -1,12 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { NewsletterSettingsView } from '../../../electron/commands/contract';
-import { ApiError, errorMessage, invoke } from '../api';
-import { ErrorBox, issuesByPath, Loading, PageHeader, useProblemFocus, useToast } from '../components/ui';
+import { invoke } from '../api';
+import { ErrorBox, Loading, PageHeader, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href } from '../router';
 import '../newsletter.css';
-import { TextField } from './PersonEdit';
 
 type SettingKey = NewsletterSettingsView['missing'][number];
 const KEYS: SettingKey[] = ['senderName', 'senderEmail', 'postalAddress', 'privacyUrl', 'unsubscribeAddress'];
@@ -46,10 +45,7 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
   const toast = useToast();
   const [form, setForm] = useState(() => Object.fromEntries(KEYS.map((k) => [k, initial[k]])) as Record<SettingKey, string>);
   const [missing, setMissing] = useState(initial.missing);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const focusProblem = useProblemFocus('newsletter-settings-form');
+  const { busy, error, issues, save } = useFormSave('newsletter-settings-form');
 
   useEffect(() => {
     setMissing(initial.missing);
@@ -57,21 +53,12 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
-    try {
+    await save(async () => {
       const saved = await invoke('newsletter.settings.save', form);
       setMissing(saved.missing);
       setForm(Object.fromEntries(KEYS.map((k) => [k, saved[k]])) as Record<SettingKey, string>);
       toast.show(t('news.settings.saved'));
-    } catch (err) {
-      if (err instanceof ApiError) setIssues(issuesByPath(err.issues));
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const field = (key: SettingKey, type: string = 'text') => (
@@ -109,23 +96,15 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
       </fieldset>
       <fieldset className="form-section">
         <legend>{t('news.settings.footer')}</legend>
-        <div className="field">
-          <label className="field-label" htmlFor="newsletter-postalAddress">
-            {t('news.settings.postalAddress')}
-          </label>
-          <textarea
-            id="newsletter-postalAddress"
-            rows={3}
-            value={form.postalAddress}
-            onChange={(e) => setForm((f) => ({ ...f, postalAddress: e.target.value }))}
-            aria-describedby="newsletter-postalAddress-hint"
-            aria-invalid={issues.get('postalAddress') ? true : undefined}
-          />
-          {issues.get('postalAddress') ? <p className="field-error">{issues.get('postalAddress')}</p> : null}
-          <p className="hint" id="newsletter-postalAddress-hint">
-            {t('news.settings.postalAddressHint')}
-          </p>
-        </div>
+        <TextAreaField
+          id="newsletter-postalAddress"
+          label={t('news.settings.postalAddress')}
+          rows={3}
+          value={form.postalAddress}
+          onChange={(v) => setForm((f) => ({ ...f, postalAddress: v }))}
+          error={issues.get('postalAddress')}
+          hint={t('news.settings.postalAddressHint')}
+        />
         <div className="form-row">
           {field('privacyUrl', 'url')}
           {field('unsubscribeAddress', 'email')}

@@ -4,7 +4,7 @@ import type { EditionSummary, NewsletterSettingsView } from '../../../electron/c
 import { errorMessage, invoke } from '../api';
 import { Dialog, DialogFooter } from '../components/Dialog';
 import { StatusBadge } from '../components/EditionStatusBadge';
-import { EmptyState, ErrorBox, Loading, PageHeader } from '../components/ui';
+import { EmptyState, ErrorBox, Loading, PageHeader, TextField } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href, idFrom, navigate } from '../router';
@@ -156,15 +156,7 @@ function NewEditionDialog({ editions, onClose }: { editions: EditionSummary[]; o
     >
       <form id="new-edition-form" className="form" onSubmit={submit} noValidate>
         <ErrorBox message={error} />
-        <div className="field">
-          <label className="field-label" htmlFor="new-edition-title">
-            {t('news.field.title')}
-          </label>
-          <input id="new-edition-title" type="text" value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby="new-edition-title-hint" />
-          <p className="hint" id="new-edition-title-hint">
-            {t('news.newTitleHint')}
-          </p>
-        </div>
+        <TextField id="new-edition-title" label={t('news.field.title')} value={title} onChange={setTitle} hint={t('news.newTitleHint')} />
         {editions.length > 0 ? (
           <fieldset className="field">
             <legend className="field-label">{t('news.newStart')}</legend>

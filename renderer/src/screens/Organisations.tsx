@@ -1,15 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage, invoke } from '../api';
+import { invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { TimelineSection } from '../components/Timeline';
-import { describe, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, issuesByPath, ListPanel, PageHeader, SearchIcon, Section, useProblemFocus, useToast } from '../components/ui';
+import { ChoiceField, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, ListPanel, PageHeader, SearchIcon, Section, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { DEFAULT_DOMAIN, DOMAIN_LIST, ORGANISATION_KIND_LIST } from '../constants';
 import { useConfirmAction, useDebounced, useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import type { Domain, OrganisationDetail, OrganisationKind, OrganisationSummary } from '../types';
-import { TextField } from './PersonEdit';
 
 let rememberedFilters = { query: '', kind: '' as OrganisationKind | '', domain: '' as Domain | '' };
 
@@ -294,11 +293,8 @@ function OrganisationForm({ id, initial }: { id: number | null; initial: OrgForm
   const { t } = useI18n();
   const toast = useToast();
   const [form, setForm] = useState(initial);
-  const focusProblem = useProblemFocus('organisation-form');
+  const { busy, error, issues, refuse, save } = useFormSave('organisation-form');
   const [domainTouched, setDomainTouched] = useState(id !== null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
   const set = <K extends keyof OrgForm>(key: K, value: OrgForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const back = id ? `/organisations/${id}` : '/organisations';
 
@@ -308,26 +304,12 @@ function OrganisationForm({ id, initial }: { id: number | null; initial: OrgForm
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!form.name.trim()) {
-      setIssues(new Map([['name', t('organisation.nameRequired')]]));
-      setError(t('form.fixErrors'));
-      focusProblem();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
-    try {
+    if (!form.name.trim() && refuse(new Map([['name', t('organisation.nameRequired')]]))) return;
+    await save(async () => {
       const saved = await invoke('organisations.save', { ...(id ? { id } : {}), ...form });
       toast.show(t('organisation.saved'));
       navigate(`/organisations/${saved.id}`);
-    } catch (err) {
-      if (err instanceof ApiError) setIssues(issuesByPath(err.issues));
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const known = new Set(['name', 'kind', 'domain', 'region', 'municipality', 'website', 'notes']);
@@ -351,61 +333,34 @@ function OrganisationForm({ id, initial }: { id: number | null; initial: OrgForm
         ) : null}
         <TextField id="org-name" label={t('field.name')} value={form.name} onChange={(v) => set('name', v)} error={issues.get('name')} />
         <div className="form-row">
-          <div className="field">
-            <label className="field-label" htmlFor="org-form-kind">
-              {t('field.kind')}
-            </label>
-            <select
-              id="org-form-kind"
-              value={form.kind}
-              onChange={(e) => {
-                const kind = e.target.value as OrganisationKind;
-                setForm((f) => ({ ...f, kind, domain: domainTouched ? f.domain : DEFAULT_DOMAIN[kind] }));
-              }}
-              {...describe('org-form-kind', issues.get('kind'))}
-            >
-              {ORGANISATION_KIND_LIST.map((k) => (
-                <option key={k} value={k}>
-                  {t(`kind.${k}`)}
-                </option>
-              ))}
-            </select>
-            <FieldError id="org-form-kind-error" message={issues.get('kind')} />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="org-form-domain">
-              {t('field.domain')}
-            </label>
-            <select
-              id="org-form-domain"
-              value={form.domain}
-              onChange={(e) => {
-                setDomainTouched(true);
-                set('domain', e.target.value as Domain);
-              }}
-              {...describe('org-form-domain', issues.get('domain'))}
-            >
-              {DOMAIN_LIST.map((d) => (
-                <option key={d} value={d}>
-                  {t(`domain.${d}`)}
-                </option>
-              ))}
-            </select>
-            <FieldError id="org-form-domain-error" message={issues.get('domain')} />
-          </div>
+          <ChoiceField
+            id="org-form-kind"
+            label={t('field.kind')}
+            value={form.kind}
+            options={ORGANISATION_KIND_LIST}
+            optionLabel={(k) => t(`kind.${k}`)}
+            onChange={(kind: OrganisationKind) => setForm((f) => ({ ...f, kind, domain: domainTouched ? f.domain : DEFAULT_DOMAIN[kind] }))}
+            error={issues.get('kind')}
+          />
+          <ChoiceField
+            id="org-form-domain"
+            label={t('field.domain')}
+            value={form.domain}
+            options={DOMAIN_LIST}
+            optionLabel={(d) => t(`domain.${d}`)}
+            onChange={(domain: Domain) => {
+              setDomainTouched(true);
+              set('domain', domain);
+            }}
+            error={issues.get('domain')}
+          />
         </div>
         <div className="form-row">
           <TextField id="org-municipality" label={t('field.municipality')} value={form.municipality} onChange={(v) => set('municipality', v)} error={issues.get('municipality')} />
           <TextField id="org-region" label={t('field.region')} value={form.region} onChange={(v) => set('region', v)} error={issues.get('region')} hint={t('organisation.regionHint')} />
         </div>
         <TextField id="org-website" label={t('field.website')} type="url" value={form.website} onChange={(v) => set('website', v)} error={issues.get('website')} hint={t('organisation.websiteHint')} />
-        <div className="field">
-          <label className="field-label" htmlFor="org-notes">
-            {t('field.notes')}
-          </label>
-          <textarea id="org-notes" rows={4} value={form.notes} onChange={(e) => set('notes', e.target.value)} {...describe('org-notes', issues.get('notes'))} />
-          <FieldError id="org-notes-error" message={issues.get('notes')} />
-        </div>
+        <TextAreaField id="org-notes" label={t('field.notes')} rows={4} value={form.notes} onChange={(v) => set('notes', v)} error={issues.get('notes')} />
         <EditFormActions cancelTo={back} busy={busy} />
       </form>
     </div>

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { PilotRoleSelect } from '../components/PilotRoleSelect';
 import { TimelineSection } from '../components/Timeline';
-import { Chip, DetailActions, DetailLoadState, ErrorBox, Facts, PageHeader, Section, useToast } from '../components/ui';
+import { Chip, DetailActions, DetailLoadState, ErrorBox, Facts, Field, PageHeader, Section, useToast } from '../components/ui';
 import { useConfirmAction, useLoad } from '../hooks';
 import { pilotName, useI18n } from '../i18n';
 import { href, navigate } from '../router';
@@ -226,10 +226,7 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
             if (ok) setPilotId('');
           }}
         >
-          <div className="field">
-            <label className="field-label" htmlFor="add-pilot">
-              {t('person.addToPilot')}
-            </label>
+          <Field id="add-pilot" label={t('person.addToPilot')}>
             <select id="add-pilot" value={pilotId} onChange={(e) => setPilotId(e.target.value)}>
               <option value="">{t('person.choosePilot')}</option>
               {available.map((p) => (
@@ -238,13 +235,10 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field field-role">
-            <label className="field-label" htmlFor="add-pilot-role">
-              {t('field.role')}
-            </label>
+          </Field>
+          <Field id="add-pilot-role" fieldClass="field-role" label={t('field.role')}>
             <PilotRoleSelect id="add-pilot-role" value={role} onChange={setRole} />
-          </div>
+          </Field>
           <button type="submit" className="button" disabled={busy || !pilotId}>
             {t('common.add')}
           </button>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ApiError, errorMessage, invoke } from '../api';
+import { invoke } from '../api';
 import { SinglePicker, searchOrganisations, type Option } from '../components/Picker';
-import { Chip, ChoiceSelect, describe, DetailLoadState, EditFormActions, FieldError, issuesByPath, Loading, PageHeader, useProblemFocus, useToast } from '../components/ui';
+import { Chip, ChoiceField, describe, DetailLoadState, EditFormActions, FieldError, Loading, PageHeader, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { LANGUAGE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
@@ -76,10 +76,7 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
   const { t } = useI18n();
   const toast = useToast();
   const [form, setForm] = useState<FormState>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const focusProblem = useProblemFocus('person-form');
+  const { busy, error, issues, refuse, save } = useFormSave('person-form');
   const [tagDraft, setTagDraft] = useState('');
   const facets = useLoad(() => invoke('people.facets', {}), []);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -128,20 +125,25 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
     event.preventDefault();
     const local = new Map<string, string>();
     if (!form.firstName.trim() && !form.lastName.trim()) local.set('firstName', t('person.nameRequired'));
-    if (local.size) {
-      setIssues(local);
-      setError(t('form.fixErrors'));
-      focusProblem();
-      return;
-    }
+    if (refuse(local)) return;
     // Keep the rows the user filled in; indexes in server issues refer to this list.
     const kept = form.emails.map((e) => ({ email: e.email.trim(), primary: e.primary })).filter((e) => e.email !== '');
     if (kept.length > 0 && !kept.some((e) => e.primary)) kept[0]!.primary = true;
     const allTags = tagDraft.trim() ? [...form.tags, ...tagDraft.split(',').map((s) => s.trim()).filter(Boolean)] : form.tags;
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
-    try {
+    // Map indexes of the saved list back onto the rows on screen.
+    const rowOf = new Map<number, number>();
+    let k = 0;
+    form.emails.forEach((e, i) => {
+      if (e.email.trim() !== '') rowOf.set(k++, i);
+    });
+    const onScreen = (found: { path: string; message: string }[]) =>
+      found.map((issue) => {
+        const m = /^emails\.(\d+)(\..*)?$/.exec(issue.path);
+        if (!m) return issue;
+        const row = rowOf.get(Number(m[1]));
+        return { ...issue, path: row === undefined ? 'emails' : `emails.${row}.email` };
+      });
+    await save(async () => {
       const saved = await invoke('people.save', {
         ...(id ? { id } : {}),
         firstName: form.firstName,
@@ -159,27 +161,7 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
       });
       toast.show(t('person.saved'));
       navigate(`/people/${saved.id}`);
-    } catch (err) {
-      if (err instanceof ApiError && err.issues.length) {
-        // Map indexes of the saved list back onto the rows on screen.
-        const rowOf = new Map<number, number>();
-        let k = 0;
-        form.emails.forEach((e, i) => {
-          if (e.email.trim() !== '') rowOf.set(k++, i);
-        });
-        const mapped = err.issues.map((issue) => {
-          const m = /^emails\.(\d+)(\..*)?$/.exec(issue.path);
-          if (!m) return issue;
-          const row = rowOf.get(Number(m[1]));
-          return { ...issue, path: row === undefined ? 'emails' : `emails.${row}.email` };
-        });
-        setIssues(issuesByPath(mapped));
-      }
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    }, onScreen);
   };
 
   const known = new Set(['firstName', 'lastName', 'phone', 'organisationId', 'jobTitle', 'language', 'tags', 'notes', 'owner', 'power', 'interest']);
@@ -254,13 +236,15 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
           </div>
           <div className="form-row">
             <TextField id="person-phone" label={t('field.phone')} type="tel" value={form.phone} onChange={(v) => set('phone', v)} error={issues.get('phone')} />
-            <div className="field">
-              <label className="field-label" htmlFor="person-language">
-                {t('field.language')}
-              </label>
-              <ChoiceSelect id="person-language" value={form.language} options={LANGUAGE_LIST} label={(l) => t(`language.${l}`)} onChange={(v) => set('language', v)} />
-              <p className="hint">{t('person.languageHint')}</p>
-            </div>
+            <ChoiceField
+              id="person-language"
+              label={t('field.language')}
+              value={form.language}
+              options={LANGUAGE_LIST}
+              optionLabel={(l) => t(`language.${l}`)}
+              onChange={(v) => set('language', v)}
+              hint={t('person.languageHint')}
+            />
           </div>
         </fieldset>
 
@@ -289,19 +273,22 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
         <fieldset className="form-section">
           <legend>{t('person.sectionRelation')}</legend>
           <div className="form-row">
-            <div className="field">
-              <label className="field-label" htmlFor="person-owner">
-                {t('field.owner')}
-              </label>
-              <input id="person-owner" type="text" list="owner-options" value={form.owner} onChange={(e) => set('owner', e.target.value)} {...describe('person-owner', issues.get('owner'))} />
-              <datalist id="owner-options">
-                {(facets.data?.owners ?? []).map((o) => (
-                  <option key={o} value={o} />
-                ))}
-              </datalist>
-              <FieldError id="person-owner-error" message={issues.get('owner')} />
-              <p className="hint">{t('person.ownerHint')}</p>
-            </div>
+            <TextField
+              id="person-owner"
+              label={t('field.owner')}
+              list="owner-options"
+              value={form.owner}
+              onChange={(v) => set('owner', v)}
+              error={issues.get('owner')}
+              hint={t('person.ownerHint')}
+              after={
+                <datalist id="owner-options">
+                  {(facets.data?.owners ?? []).map((o) => (
+                    <option key={o} value={o} />
+                  ))}
+                </datalist>
+              }
+            />
             <div className="field">
               <label className="field-label" htmlFor="person-tags">
                 {t('field.tags')}
@@ -337,48 +324,11 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
             <ScoreField id="person-power" label={t('field.power')} hint={t('person.powerHint')} value={form.power} onChange={(v) => set('power', v)} error={issues.get('power')} />
             <ScoreField id="person-interest" label={t('field.interest')} hint={t('person.interestHint')} value={form.interest} onChange={(v) => set('interest', v)} error={issues.get('interest')} />
           </div>
-          <div className="field">
-            <label className="field-label" htmlFor="person-notes">
-              {t('field.notes')}
-            </label>
-            <textarea id="person-notes" rows={4} value={form.notes} onChange={(e) => set('notes', e.target.value)} {...describe('person-notes', issues.get('notes'))} />
-            <FieldError id="person-notes-error" message={issues.get('notes')} />
-          </div>
+          <TextAreaField id="person-notes" label={t('field.notes')} rows={4} value={form.notes} onChange={(v) => set('notes', v)} error={issues.get('notes')} />
         </fieldset>
 
         <EditFormActions cancelTo={back} busy={busy} />
       </form>
-    </div>
-  );
-}
-
-export function TextField({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  hint,
-  type = 'text',
-  autoComplete,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string;
-  hint?: string;
-  type?: string;
-  autoComplete?: string;
-}) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} autoComplete={autoComplete} {...describe(id, error)} />
-      <FieldError id={`${id}-error`} message={error} />
-      {hint ? <p className="hint">{hint}</p> : null}
     </div>
   );
 }

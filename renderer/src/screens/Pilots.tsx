@@ -1,16 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage, invoke } from '../api';
+import { errorMessage, invoke } from '../api';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { Combobox, searchPeople, type Option } from '../components/Picker';
 import { PilotRoleSelect } from '../components/PilotRoleSelect';
 import { TimelineSection } from '../components/Timeline';
-import { describe, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, FieldError, FormError, issuesByPath, Loading, PageHeader, Section, useProblemFocus, useToast } from '../components/ui';
+import { DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, Field, FormError, Loading, PageHeader, Section, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { PILOT_ROLE_LIST } from '../constants';
 import { useLoad } from '../hooks';
 import { pilotName, useI18n } from '../i18n';
 import { href, navigate } from '../router';
 import type { PilotDetail, PilotRole, PilotSummary } from '../types';
-import { TextField } from './PersonEdit';
 
 export function PilotsScreen() {
   const { t, tc, lang, formatNumber } = useI18n();
@@ -203,12 +202,9 @@ function PilotPeople({ pilot, onChanged }: { pilot: PilotDetail; onChanged: () =
             />
           )}
         </div>
-        <div className="field field-role">
-          <label className="field-label" htmlFor="pilot-add-role">
-            {t('field.role')}
-          </label>
+        <Field id="pilot-add-role" fieldClass="field-role" label={t('field.role')}>
           <PilotRoleSelect id="pilot-add-role" value={role} onChange={setRole} />
-        </div>
+        </Field>
         <button type="submit" className="button" disabled={busy || !adding}>
           {t('common.add')}
         </button>
@@ -256,10 +252,7 @@ function PilotEditForm({ id, initial }: { id: number; initial: PilotForm }) {
   const { t } = useI18n();
   const toast = useToast();
   const [form, setForm] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Map<string, string>>(new Map());
-  const focusProblem = useProblemFocus('pilot-form');
+  const { busy, error, issues, save } = useFormSave('pilot-form');
   const set = <K extends keyof PilotForm>(key: K, value: PilotForm[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   useEffect(() => {
@@ -268,31 +261,15 @@ function PilotEditForm({ id, initial }: { id: number; initial: PilotForm }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setIssues(new Map());
-    try {
+    await save(async () => {
       await invoke('pilots.save', { id, ...form });
       toast.show(t('pilot.saved'));
       navigate(`/pilots/${id}`);
-    } catch (err) {
-      if (err instanceof ApiError) setIssues(issuesByPath(err.issues));
-      setError(errorMessage(err));
-      focusProblem();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const area = (key: 'aim' | 'results' | 'nextSteps', label: string, hint?: string) => (
-    <div className="field">
-      <label className="field-label" htmlFor={`pilot-${key}`}>
-        {label}
-      </label>
-      <textarea id={`pilot-${key}`} rows={5} value={form[key]} onChange={(e) => set(key, e.target.value)} {...describe(`pilot-${key}`, issues.get(key))} />
-      <FieldError id={`pilot-${key}-error`} message={issues.get(key)} />
-      {hint ? <p className="hint">{hint}</p> : null}
-    </div>
+    <TextAreaField id={`pilot-${key}`} label={label} rows={5} value={form[key]} onChange={(v) => set(key, v)} error={issues.get(key)} hint={hint} />
   );
 
   return (

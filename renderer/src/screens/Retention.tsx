@@ -4,7 +4,7 @@ import { errorMessage, invoke } from '../api';
 import { Dialog, DialogFooter } from '../components/Dialog';
 import { BackupCopies, confirmWord } from '../components/EraseDialog';
 import { ActorField, useActor } from '../components/privacy';
-import { EmptyState, ErrorBox, FormError, Loading, PageHeader, Section, useToast } from '../components/ui';
+import { EmptyState, ErrorBox, FormError, Loading, PageHeader, Section, TextField, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { href } from '../router';
@@ -56,26 +56,9 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
       <p className="muted">{t('retention.intro')}</p>
       <ErrorBox message={error} />
       <div className="form-row form-row-3">
-        <div className="field">
-          <label className="field-label" htmlFor="retention-end">
-            {t('retention.programmeEnd')}
-          </label>
-          <input id="retention-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="retention-people">
-            {t('retention.peopleMonths')}
-          </label>
-          <input id="retention-people" type="number" min={1} max={240} value={people} onChange={(e) => setPeople(e.target.value)} />
-          <p className="hint">{t('retention.peopleHint')}</p>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="retention-requests">
-            {t('retention.requestsMonths')}
-          </label>
-          <input id="retention-requests" type="number" min={1} max={240} value={requests} onChange={(e) => setRequests(e.target.value)} />
-          <p className="hint">{t('retention.requestsHint')}</p>
-        </div>
+        <TextField id="retention-end" label={t('retention.programmeEnd')} type="date" value={end} onChange={setEnd} />
+        <TextField id="retention-people" label={t('retention.peopleMonths')} type="number" min={1} max={240} value={people} onChange={setPeople} hint={t('retention.peopleHint')} />
+        <TextField id="retention-requests" label={t('retention.requestsMonths')} type="number" min={1} max={240} value={requests} onChange={setRequests} hint={t('retention.requestsHint')} />
       </div>
       <div className="form-actions form-actions-split">
         <a href={href('/avg/retention')}>{t('retention.reviewLink')}</a>
@@ -255,12 +238,7 @@ function ApplyDialog({
         {deleteRequests ? <p>{tc('retention.confirmRequests', closedRequests, { count: formatNumber(closedRequests) })}</p> : null}
         <p>{t('erase.warningText')}</p>
       </div>
-      <div className="field erase-confirm">
-        <label className="field-label" htmlFor="retention-word">
-          {t('erase.typeWord', { word })}
-        </label>
-        <input id="retention-word" type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
-      </div>
+      <TextField id="retention-word" fieldClass="erase-confirm" label={t('erase.typeWord', { word })} value={typed} onChange={setTyped} autoComplete="off" spellCheck={false} />
       <ActorField id="retention-actor" value={actor} onChange={setActor} />
     </Dialog>
   );
