@@ -286,13 +286,17 @@ export class SendWorker {
     }
   }
 
-  /** A running test job with a message to send now. */
+  /** A running test job with a message to send now. Two small indexed queries: the join alone would scan the outbox every batch. */
   private async testJobDue(now: number): Promise<boolean> {
-    const row = await this.deps.db().selectFrom('send_recipients as r').innerJoin('send_jobs as j', 'j.id', 'r.job_id').select('r.id')
-      .where('j.kind', '=', 'test').where('j.status', '=', 'running')
-      .where((eb) => eb.or([eb('r.state', '=', 'queued'), eb.and([eb('r.state', '=', 'retry'), eb.or([eb('r.next_attempt_at', 'is', null), eb('r.next_attempt_at', '<=', now)])])]))
-      .limit(1).executeTakeFirst();
-    return !!row;
+    const db = this.deps.db();
+    const jobs = await db.selectFrom('send_jobs').select('id').where('kind', '=', 'test').where('status', '=', 'running').execute();
+    for (const job of jobs) {
+      const row = await db.selectFrom('send_recipients').select('id').where('job_id', '=', job.id)
+        .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'retry'), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])])]))
+        .limit(1).executeTakeFirst();
+      if (row) return true;
+    }
+    return false;
   }
 
   private async runDueTestJobs(): Promise<void> {
@@ -350,8 +354,9 @@ export class SendWorker {
     const pacer = new Pacer(windows, history);
     const transport = nodemailer.createTransport(transportOptions(t.target, { pool: true, maxConnections: t.connections, timeoutMs: this.options.timeoutMs }));
     const retryDelays = this.options.retryDelaysMs ?? DEFAULT_RETRY;
-    const batchSize = this.options.batchSize ?? Math.max(8, t.connections * 8);
-    const inFlight = batchSize;
+    const batchSize = this.options.batchSize ?? Math.max(8, t.connections * 16);
+    // Few messages alive at once keeps the heap small; the batch stays larger for fewer outbox writes.
+    const inFlight = Math.max(4, t.connections * 4);
     try {
       for (;;) {
         if (this.stopped) return { status: 'running' };
