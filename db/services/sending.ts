@@ -354,7 +354,7 @@ export class SendWorker {
     const pacer = new Pacer(windows, history);
     const transport = nodemailer.createTransport(transportOptions(t.target, { pool: true, maxConnections: t.connections, timeoutMs: this.options.timeoutMs }));
     const retryDelays = this.options.retryDelaysMs ?? DEFAULT_RETRY;
-    const batchSize = this.options.batchSize ?? Math.max(8, t.connections * 16);
+    const batchSize = this.options.batchSize ?? Math.max(16, t.connections * 24);
     // Few messages alive at once keeps the heap small; the batch stays larger for fewer outbox writes.
     const inFlight = Math.max(4, t.connections * 4);
     try {
