@@ -5,7 +5,7 @@ import { inTransaction, type Db, type DbOrTx } from '../connection';
 import { normaliseEmail } from '../text';
 import { CommandError, notFound } from '../../electron/commands/errors';
 import type {
-  ImapSecurity, InboxCheckResult, InboxConnectionResult, InboxSettingsInput, InboxSettingsView, InboxSummary, ReviewAction, ReviewItemView,
+  ImapSecurity, ImapSettings, InboxCheckResult, InboxConnectionResult, InboxSettingsInput, InboxSettingsView, InboxSummary, ReviewAction, ReviewItemView,
 } from '../../electron/commands/inbox.contract';
 import type { Messages } from '../../electron/commands/spec';
 import { createRequest } from './avg-requests';
@@ -20,18 +20,7 @@ import type { AddressHasher } from './suppression';
 
 // ---------- settings ----------
 
-export interface ImapSettings {
-  host: string;
-  port: number;
-  security: ImapSecurity;
-  user: string;
-  folder: string;
-  processedFolder: string;
-  /** Minutes between automatic rounds; 0: only on request. */
-  pollMinutes: number;
-  /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
-  confirmationDays: number;
-}
+export type { ImapSettings };
 
 export const IMAP_SETTINGS_KEY = 'inbox.imap';
 export const DEFAULT_IMAP: ImapSettings = {

@@ -8,29 +8,13 @@ import { secretPath } from '../secrets';
 import { isValidEmail } from '../text';
 import { CommandError } from '../../electron/commands/errors';
 import type {
-  ConnectionProblem, ConnectionTestResult, PacingLimits, ProviderProfile, SendingSettingsInput, SendingSettingsView, SmtpSecurity,
+  ConnectionProblem, ConnectionTestResult, PacingLimits, ProviderProfile, SendingSettingsInput, SendingSettingsView, SmtpSecurity, SmtpSettings,
 } from '../../electron/commands/sending.contract';
 import type { Messages } from '../../electron/commands/spec';
 
 // ---------- settings ----------
 
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  user: string;
-  senderName: string;
-  senderEmail: string;
-  replyTo: string;
-  profile: ProviderProfile;
-  perSecond: number | null;
-  perMinute: number | null;
-  perDay: number | null;
-  connections: number;
-  httpsUnsubscribeUrl: string;
-  dkimDomain: string;
-  dkimSelector: string;
-}
+export type { SmtpSettings };
 
 export const SMTP_SETTINGS_KEY = 'sending.smtp';
 export const DKIM_KEY_FILE = 'dkim-private.pem';

@@ -23,15 +23,21 @@ export const inboxSettingsInput = z.object({
 });
 export type InboxSettingsInput = z.input<typeof inboxSettingsInput>;
 
-export interface InboxSettingsView {
+/** The stored IMAP settings (without the password). */
+export interface ImapSettings {
   host: string;
   port: number;
   security: ImapSecurity;
   user: string;
   folder: string;
   processedFolder: string;
+  /** Minutes between automatic rounds; 0: only on request. */
   pollMinutes: number;
+  /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
   confirmationDays: number;
+}
+
+export interface InboxSettingsView extends ImapSettings {
   passwordSet: boolean;
   passwordStorage: { kind: 'safeStorage' | 'memory' | 'environment'; refusal: Messages | null };
   configured: boolean;

@@ -39,7 +39,8 @@ export interface PacingLimits {
   perDay: number | null;
 }
 
-export interface SendingSettingsView {
+/** The stored SMTP account (without password and DKIM key). */
+export interface SmtpSettings {
   host: string;
   port: number;
   security: SmtpSecurity;
@@ -55,6 +56,9 @@ export interface SendingSettingsView {
   httpsUnsubscribeUrl: string;
   dkimDomain: string;
   dkimSelector: string;
+}
+
+export interface SendingSettingsView extends SmtpSettings {
   dkimKeySet: boolean;
   passwordSet: boolean;
   /** Where the password is kept, and why it cannot be saved when it cannot. */
