@@ -53,7 +53,10 @@ describe('a Dutch Excel file with problems', () => {
       { line: 6, reasons: ['"sanne.mulder@example" is geen geldig e-mailadres.'] },
       { line: 9, reasons: ['Naam ontbreekt: vul een voornaam, achternaam of volledige naam in.'] },
     ]);
-    expect(report.newOrganisations).toEqual(['Jeugdzorg Twente', 'Kennispunt Oost']);
+    expect(report.newOrganisations).toEqual([
+      { name: 'Jeugdzorg Twente', kind: 'jeugdzorg', kindFromFile: true },
+      { name: 'Kennispunt Oost', kind: 'kennispartner', kindFromFile: true },
+    ]);
     expect(counts(core)).toEqual(before);
 
     const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
@@ -90,7 +93,7 @@ describe('a Dutch Excel file with problems', () => {
     expect(en.invalid).toEqual([{ line: 2, reasons: [expect.stringMatching(/^Unknown kind of organisation "Bakkerij"/), 'Unknown language "Frans": use nl or en (or leave empty).'] }]);
     const nl = await core.call('import.validate', { importId: p.importId, mapping });
     expect(nl.invalid[0]!.reasons[1]).toBe('Onbekende taal "Frans": gebruik nl of en (of laat leeg).');
-    expect(nl.newOrganisations).toEqual(['OM Zwolle']);
+    expect(nl.newOrganisations).toEqual([{ name: 'OM Zwolle', kind: 'om', kindFromFile: true }]);
     await core.call('import.commit', { importId: p.importId, mapping });
     expect((await core.call('organisations.list', { query: 'om zwolle' }))[0]).toMatchObject({ kind: 'om', domain: 'strafrechtketen' });
     expect((await findByEmail(core, 'bob@example.org')).language).toBe('en');
@@ -154,7 +157,9 @@ describe('duplicates', () => {
   it('lists a duplicate by e-mail, case-insensitive, and skips it', async () => {
     const p = await preview(core, 'x.csv', csv);
     const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
-    expect(report.duplicates).toEqual([{ line: 2, email: 'KIM.DEKKER@example.org', existingPersonId: existingId, inFile: false }]);
+    expect(report.duplicates).toEqual([
+      { line: 2, email: 'KIM.DEKKER@example.org', existingPersonId: existingId, inFile: false, name: 'Kim Dekker', organisation: null },
+    ]);
     expect(report.toCreate).toBe(1);
     const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
     expect(result).toEqual({ created: 1, merged: 0, skipped: 1, invalid: 0, organisationsCreated: 0 });
@@ -197,9 +202,11 @@ describe('duplicates', () => {
         const p = await preview(c, 'x.csv', file);
         const report = await c.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: mode });
         expect(report.toCreate).toBe(1);
+        // Named after the row they duplicate; when merging, as it will be after the merge.
+        const organisation = mode === 'merge' ? 'Gemeente Zwolle' : null;
         expect(report.duplicates).toEqual([
-          { line: 3, email: 'MILA@example.org', existingPersonId: null, inFile: true },
-          { line: 4, email: 'mila@example.org', existingPersonId: null, inFile: true },
+          { line: 3, email: 'MILA@example.org', existingPersonId: null, inFile: true, name: 'Mila de Boer', organisation },
+          { line: 4, email: 'mila@example.org', existingPersonId: null, inFile: true, name: 'Mila de Boer', organisation },
         ]);
         const result = await c.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: mode });
         expect(counts(c).people).toBe(1);
