@@ -501,6 +501,7 @@ function CheckStep({
               <tr>
                 <th scope="col">{t('import.orgName')}</th>
                 <th scope="col">{t('import.orgKind')}</th>
+                <th scope="col">{t('import.orgKindSource')}</th>
               </tr>
             </thead>
             <tbody>
@@ -518,9 +519,9 @@ function CheckStep({
                           {t(`kind.${k}`)}
                         </option>
                       ))}
-                    </select>{' '}
-                    <span className="muted">{o.kindFromFile ? t('import.orgKindFromFile') : t('import.orgKindGuessed')}</span>
+                    </select>
                   </td>
+                  <td className="muted">{o.kindFromFile ? t('import.orgKindFromFile') : t('import.orgKindGuessed')}</td>
                 </tr>
               ))}
             </tbody>
