@@ -657,9 +657,10 @@ function exclusive<T>(db: Db, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The kind each new organisation gets: the user's choice, else the file's or the guessed one. */
-function chosenKind(o: NewOrganisation, key: string, choice: OrganisationKindChoice): OrganisationKind {
-  for (const [name, kind] of Object.entries(choice)) if (kind && fold(name) === key) return kind;
-  return o.kind;
+function kindChooser(choice: OrganisationKindChoice): (o: NewOrganisation, key: string) => OrganisationKind {
+  const byKey = new Map<string, OrganisationKind>();
+  for (const [name, kind] of Object.entries(choice)) if (kind) byKey.set(fold(name), kind);
+  return (o, key) => byKey.get(key) ?? o.kind;
 }
 
 function organisationName(plan: ImportPlan, t: Target): string | null {
@@ -677,6 +678,7 @@ export async function validateImport(
   assertOpen(session);
   const rows = await prepareRows(session, mapping);
   const plan = await exclusive(ctx.db, async () => cachedPlan(ctx.sqlite, session, rows, mode));
+  const kindOf = kindChooser(kinds);
   const addresses = rows.flatMap((row) => row.emails.map((e) => ({ line: row.line, email: e.email })));
   const hits = await screen(addresses.map((a) => a.email));
   if (!session.busy) session.progress = { phase: 'parsed', done: rows.length, total: rows.length };
@@ -690,7 +692,7 @@ export async function validateImport(
       ...d, name: `${target.firstName} ${target.lastName}`.trim(), organisation: organisationName(plan, target),
     })),
     invalid: problems(plan.invalid, lang),
-    newOrganisations: [...plan.newOrganisations].map(([key, o]) => ({ name: o.name, kind: chosenKind(o, key, kinds), kindFromFile: o.kindFromFile })),
+    newOrganisations: [...plan.newOrganisations].map(([key, o]) => ({ name: o.name, kind: kindOf(o, key), kindFromFile: o.kindFromFile })),
     suppressed: hits.map((h) => ({
       line: addresses[h.index]!.line,
       email: h.email,
@@ -750,8 +752,9 @@ export async function commitImport(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const orgIds = new Map<string, { id: number; name: string }>(plan.organisations);
+      const kindOf = kindChooser(kinds);
       for (const [key, o] of plan.newOrganisations) {
-        const kind = chosenKind(o, key, kinds);
+        const kind = kindOf(o, key);
         const id = Number(insertOrg.run(o.name, kind, DEFAULT_DOMAIN[kind], o.region, o.municipality, organisationSearchText(o), now, now).lastInsertRowid);
         orgIds.set(key, { id, name: o.name });
       }
