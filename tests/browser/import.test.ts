@@ -111,5 +111,15 @@ describe('import: nothing to write', () => {
     await page.getByRole('button', { name: 'Klaar' }).click();
     await page.getByRole('heading', { name: 'Kies een CSV-bestand' }).waitFor();
     expect((await core.call('app.info', {})).counts.people).toBe(2);
+
+    // A merge that does change someone says how many people it completes.
+    await chooseFile(s, 'telefoon.csv', 'Naam;E-mailadres;Telefoon\r\nBram Bos;bram.bos@example.org;06 12345678\r\n');
+    await page.getByRole('radio', { name: /Samenvoegen/ }).check();
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('Klik op “Importeren” om 1 bestaande persoon aan te vullen.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Importeren', exact: true }).click();
+    await page.getByTestId('import-result').waitFor();
+    const { rows } = await core.call('people.search', { query: 'bram.bos@example.org' });
+    expect((await core.call('people.get', { id: rows[0]!.id })).phone).toBe('06 12345678');
   });
 });

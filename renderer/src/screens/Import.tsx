@@ -533,7 +533,9 @@ function CheckStep({
       {willWrite > 0 ? (
         <>
           <p className="confirm-line">
-            {report.toUpdate > 0
+            {report.toUpdate > 0 && report.toCreate === 0
+              ? tc('import.confirmUpdate', willWrite, { count: formatNumber(willWrite) })
+              : report.toUpdate > 0
               ? tc('import.confirmMerge', willWrite, { count: formatNumber(willWrite), created: formatNumber(report.toCreate), updated: formatNumber(report.toUpdate) })
               : tc('import.confirmText', willWrite, { count: formatNumber(willWrite) })}
           </p>
