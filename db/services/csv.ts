@@ -258,3 +258,23 @@ export function parseLanguage(value: string): Language | '' | null {
   if (!key) return '';
   return LANGUAGE_LABELS[key] ?? null;
 }
+
+const KIND_GUESSES: [RegExp, OrganisationKind][] = [
+  [/kinderbescherming|\brvdk\b/, 'raad_kinderbescherming'],
+  [/jeugdbescherming|gezinsbescherming|gecertificeerde instelling|william schrikker/, 'jeugdbescherming'],
+  [/\bhalt\b/, 'halt'],
+  [/openbaar ministerie|arrondissementsparket|\bparket\b/, 'om'],
+  [/hogeschool|universiteit|university|kenniscentrum|kennisinstituut|lectoraat/, 'kennispartner'],
+  [/\bpolitie/, 'politie'],
+  [/\bgemeente\b/, 'gemeente'],
+  [/school|scholen|college|lyceum|gymnasium|atheneum|\broc\b|\bv?mbo\b|onderwijs|praktijkonderwijs/, 'school'],
+  [/jeugdzorg|jeugdhulp|jeugd- en gezinszorg|jeugdpsychiatrie|jeugdggz/, 'jeugdzorg'],
+];
+
+/** The likely kind of a new organisation from its name; 'overig' when nothing fits. */
+export function guessOrganisationKind(name: string): OrganisationKind {
+  if (/\bOM\b/.test(name)) return 'om';
+  const text = fold(name);
+  for (const [pattern, kind] of KIND_GUESSES) if (pattern.test(text)) return kind;
+  return 'overig';
+}

@@ -10,7 +10,7 @@ import type {
   ImportField, ImportPreview, ImportProgress, ImportReport, ImportResult, ImportRowProblem,
 } from '../../electron/commands/import.contract';
 import {
-  CsvSyntaxError, decodeCsvBytes, detectDelimiter, guessMapping, isNamePrefix, parseCsv, parseLanguage,
+  CsvSyntaxError, decodeCsvBytes, detectDelimiter, guessMapping, guessOrganisationKind, isNamePrefix, parseCsv, parseLanguage,
   parseOrganisationKind, splitFullName, type CsvDelimiter, type CsvEncoding, type HeaderGuess,
 } from './csv';
 import { organisationSearchText } from './organisations';
@@ -18,6 +18,8 @@ import { personSearchText, personSortKey, syncPeopleSearchIndex } from './people
 
 export type ImportMapping = Partial<Record<ImportField, number>>;
 export type DuplicateMode = 'merge' | 'skip';
+/** Kind per new organisation name, as chosen on the check screen. */
+export type OrganisationKindChoice = Partial<Record<string, OrganisationKind>>;
 
 export interface ImportSession {
   id: string;
@@ -425,7 +427,9 @@ interface Target {
 
 interface NewOrganisation {
   name: string;
-  kind: OrganisationKind | null;
+  /** From the file's kind column when given, else guessed from the name. */
+  kind: OrganisationKind;
+  kindFromFile: boolean;
   region: string | null;
   municipality: string | null;
 }
@@ -438,8 +442,9 @@ export interface ImportPlan {
   updated: Target[];
   merged: number;
   skipped: number;
-  duplicates: ImportReport['duplicates'];
+  duplicates: { line: number; email: string; existingPersonId: number | null; inFile: boolean; target: Target }[];
   organisations: Map<string, { id: number; name: string }>;
+  organisationNames: Map<number, string>;
   newOrganisations: Map<string, NewOrganisation>;
 }
 
@@ -459,9 +464,11 @@ const DEFAULT_DOMAIN: Record<OrganisationKind, Domain> = {
 /** Decides per row: create, merge into an existing person or an earlier row, or skip. Writes nothing. */
 export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], mode: DuplicateMode): ImportPlan {
   const organisations = new Map<string, { id: number; name: string }>();
+  const organisationNames = new Map<number, string>();
   for (const o of sqlite.prepare('SELECT id, name FROM organisations ORDER BY id').all() as { id: number; name: string }[]) {
     const key = fold(o.name);
     if (!organisations.has(key)) organisations.set(key, o);
+    organisationNames.set(o.id, o.name);
   }
   const dbEmails = new Map<string, number>();
   for (const [norm, personId] of sqlite.prepare('SELECT email_norm, person_id FROM person_emails').raw().iterate() as Iterable<[string, number]>) {
@@ -502,9 +509,15 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
     if (organisations.has(key)) return key;
     const planned = newOrganisations.get(key);
     if (!planned) {
-      newOrganisations.set(key, { name: row.organisation, kind: row.organisationKind, region: row.region, municipality: row.municipality });
+      newOrganisations.set(key, {
+        name: row.organisation, kind: row.organisationKind ?? guessOrganisationKind(row.organisation), kindFromFile: row.organisationKind !== null,
+        region: row.region, municipality: row.municipality,
+      });
     } else {
-      planned.kind ??= row.organisationKind;
+      if (!planned.kindFromFile && row.organisationKind) {
+        planned.kind = row.organisationKind;
+        planned.kindFromFile = true;
+      }
       planned.region ??= row.region;
       planned.municipality ??= row.municipality;
     }
@@ -515,7 +528,7 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
   const updated = new Set<Target>();
   const plan: ImportPlan = {
     total: rows.length, valid: 0, invalid: [], created: [], updated: [], merged: 0, skipped: 0, duplicates: [],
-    organisations, newOrganisations,
+    organisations, organisationNames, newOrganisations,
   };
 
   for (const row of rows) {
@@ -552,7 +565,7 @@ export function planImport(sqlite: BetterSqlite3.Database, rows: PreparedRow[], 
       for (const e of row.emails) fileOwner.set(e.norm, t);
       continue;
     }
-    plan.duplicates.push({ line: row.line, email: matched!, existingPersonId: target.existingId, inFile });
+    plan.duplicates.push({ line: row.line, email: matched!, existingPersonId: target.existingId, inFile, target });
     for (const e of row.emails) {
       const owner = dbEmails.get(e.norm);
       if (!fileOwner.has(e.norm) && (owner === undefined || owner === target.existingId)) fileOwner.set(e.norm, target);
@@ -643,14 +656,29 @@ function exclusive<T>(db: Db, fn: () => Promise<T>): Promise<T> {
   return db.connection().execute(fn);
 }
 
+/** The kind each new organisation gets: the user's choice, else the file's or the guessed one. */
+function kindChooser(choice: OrganisationKindChoice): (o: NewOrganisation, key: string) => OrganisationKind {
+  const byKey = new Map<string, OrganisationKind>();
+  for (const [name, kind] of Object.entries(choice)) if (kind) byKey.set(fold(name), kind);
+  return (o, key) => byKey.get(key) ?? o.kind;
+}
+
+function organisationName(plan: ImportPlan, t: Target): string | null {
+  if (t.organisationId !== null) return plan.organisationNames.get(t.organisationId) ?? null;
+  if (t.organisationKey === null) return null;
+  return plan.organisations.get(t.organisationKey)?.name ?? plan.newOrganisations.get(t.organisationKey)?.name ?? null;
+}
+
 export async function validateImport(
   ctx: { db: Db; sqlite: BetterSqlite3.Database }, session: ImportSession, mapping: ImportMapping, mode: DuplicateMode,
   lang: UiLanguage = 'nl',
   screen: SuppressionScreen = async () => [],
+  kinds: OrganisationKindChoice = {},
 ): Promise<ImportReport> {
   assertOpen(session);
   const rows = await prepareRows(session, mapping);
   const plan = await exclusive(ctx.db, async () => cachedPlan(ctx.sqlite, session, rows, mode));
+  const kindOf = kindChooser(kinds);
   const addresses = rows.flatMap((row) => row.emails.map((e) => ({ line: row.line, email: e.email })));
   const hits = await screen(addresses.map((a) => a.email));
   if (!session.busy) session.progress = { phase: 'parsed', done: rows.length, total: rows.length };
@@ -659,9 +687,12 @@ export async function validateImport(
     total: plan.total,
     valid: plan.valid,
     toCreate: plan.created.length,
-    duplicates: plan.duplicates,
+    toUpdate: plan.updated.length,
+    duplicates: plan.duplicates.map(({ target, ...d }) => ({
+      ...d, name: `${target.firstName} ${target.lastName}`.trim(), organisation: organisationName(plan, target),
+    })),
     invalid: problems(plan.invalid, lang),
-    newOrganisations: [...plan.newOrganisations.values()].map((o) => o.name),
+    newOrganisations: [...plan.newOrganisations].map(([key, o]) => ({ name: o.name, kind: kindOf(o, key), kindFromFile: o.kindFromFile })),
     suppressed: hits.map((h) => ({
       line: addresses[h.index]!.line,
       email: h.email,
@@ -700,6 +731,7 @@ function assertOpen(session: ImportSession): void {
 export async function commitImport(
   ctx: { db: Db; sqlite: BetterSqlite3.Database; now: () => Date }, session: ImportSession, mapping: ImportMapping,
   mode: DuplicateMode,
+  kinds: OrganisationKindChoice = {},
 ): Promise<ImportResult> {
   assertOpen(session);
   session.busy = true;
@@ -720,8 +752,9 @@ export async function commitImport(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const orgIds = new Map<string, { id: number; name: string }>(plan.organisations);
+      const kindOf = kindChooser(kinds);
       for (const [key, o] of plan.newOrganisations) {
-        const kind = o.kind ?? 'overig';
+        const kind = kindOf(o, key);
         const id = Number(insertOrg.run(o.name, kind, DEFAULT_DOMAIN[kind], o.region, o.municipality, organisationSearchText(o), now, now).lastInsertRowid);
         orgIds.set(key, { id, name: o.name });
       }

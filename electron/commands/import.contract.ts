@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORGANISATION_KINDS, type OrganisationKind } from '../../db/schema';
 import { command } from './spec';
 
 /** Target fields a CSV column can be mapped to. */
@@ -14,6 +15,8 @@ const importRef = z.object({ importId: z.string().min(8).max(64) });
 const options = importRef.extend({
   mapping,
   duplicates: z.enum(['merge', 'skip']).default('skip'),
+  /** Kind per new organisation (by name as reported), chosen on the check screen. */
+  organisationKinds: z.record(z.string().max(200), z.enum(ORGANISATION_KINDS)).optional(),
   /** Language of the row problems in the report; Dutch when absent. */
   lang: z.enum(['nl', 'en']).optional(),
 });
@@ -41,9 +44,15 @@ export interface ImportReport {
   total: number;
   valid: number;
   toCreate: number;
-  duplicates: { line: number; email: string; existingPersonId: number | null; inFile: boolean }[];
+  /** Existing people a merge would change; 0 when skipping. */
+  toUpdate: number;
+  /** name and organisation: the person the row duplicates (and is merged into when merging). */
+  duplicates: {
+    line: number; email: string; existingPersonId: number | null; inFile: boolean; name: string; organisation: string | null;
+  }[];
   invalid: ImportRowProblem[];
-  newOrganisations: string[];
+  /** kindFromFile: the file's kind column gave it; otherwise guessed from the name. */
+  newOrganisations: { name: string; kind: OrganisationKind; kindFromFile: boolean }[];
   /** Rows whose address is on the suppression list: they join the register, never a mailing list without fresh consent. */
   suppressed: { line: number; email: string; reason: string; since: string }[];
 }

@@ -9,11 +9,12 @@ export const importStore = new ImportStore();
 
 export const importHandlers: Handlers<typeof importContract> = {
   'import.preview': (_ctx, { fileName, contentBase64 }) => previewImport(importStore, fileName, Buffer.from(contentBase64, 'base64')),
-  'import.validate': async (ctx, { importId, mapping, duplicates, lang }) => {
+  'import.validate': async (ctx, { importId, mapping, duplicates, lang, organisationKinds }) => {
     const screen = async (emails: string[]) => screenAddresses(ctx.db, await hasherFor(ctx), emails);
-    return validateImport(ctx, importStore.get(importId), mapping, duplicates, lang, screen);
+    return validateImport(ctx, importStore.get(importId), mapping, duplicates, lang, screen, organisationKinds);
   },
-  'import.commit': (ctx, { importId, mapping, duplicates }) => commitImport(ctx, importStore.get(importId), mapping, duplicates),
+  'import.commit': (ctx, { importId, mapping, duplicates, organisationKinds }) =>
+    commitImport(ctx, importStore.get(importId), mapping, duplicates, organisationKinds),
   'import.progress': (_ctx, { importId }) => ({ ...importStore.get(importId).progress }),
   'import.discard': (_ctx, { importId }) => {
     importStore.delete(importId);

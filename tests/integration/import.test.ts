@@ -53,7 +53,10 @@ describe('a Dutch Excel file with problems', () => {
       { line: 6, reasons: ['"sanne.mulder@example" is geen geldig e-mailadres.'] },
       { line: 9, reasons: ['Naam ontbreekt: vul een voornaam, achternaam of volledige naam in.'] },
     ]);
-    expect(report.newOrganisations).toEqual(['Jeugdzorg Twente', 'Kennispunt Oost']);
+    expect(report.newOrganisations).toEqual([
+      { name: 'Jeugdzorg Twente', kind: 'jeugdzorg', kindFromFile: true },
+      { name: 'Kennispunt Oost', kind: 'kennispartner', kindFromFile: true },
+    ]);
     expect(counts(core)).toEqual(before);
 
     const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
@@ -90,7 +93,7 @@ describe('a Dutch Excel file with problems', () => {
     expect(en.invalid).toEqual([{ line: 2, reasons: [expect.stringMatching(/^Unknown kind of organisation "Bakkerij"/), 'Unknown language "Frans": use nl or en (or leave empty).'] }]);
     const nl = await core.call('import.validate', { importId: p.importId, mapping });
     expect(nl.invalid[0]!.reasons[1]).toBe('Onbekende taal "Frans": gebruik nl of en (of laat leeg).');
-    expect(nl.newOrganisations).toEqual(['OM Zwolle']);
+    expect(nl.newOrganisations).toEqual([{ name: 'OM Zwolle', kind: 'om', kindFromFile: true }]);
     await core.call('import.commit', { importId: p.importId, mapping });
     expect((await core.call('organisations.list', { query: 'om zwolle' }))[0]).toMatchObject({ kind: 'om', domain: 'strafrechtketen' });
     expect((await findByEmail(core, 'bob@example.org')).language).toBe('en');
@@ -154,7 +157,9 @@ describe('duplicates', () => {
   it('lists a duplicate by e-mail, case-insensitive, and skips it', async () => {
     const p = await preview(core, 'x.csv', csv);
     const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
-    expect(report.duplicates).toEqual([{ line: 2, email: 'KIM.DEKKER@example.org', existingPersonId: existingId, inFile: false }]);
+    expect(report.duplicates).toEqual([
+      { line: 2, email: 'KIM.DEKKER@example.org', existingPersonId: existingId, inFile: false, name: 'Kim Dekker', organisation: null },
+    ]);
     expect(report.toCreate).toBe(1);
     const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
     expect(result).toEqual({ created: 1, merged: 0, skipped: 1, invalid: 0, organisationsCreated: 0 });
@@ -197,9 +202,11 @@ describe('duplicates', () => {
         const p = await preview(c, 'x.csv', file);
         const report = await c.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: mode });
         expect(report.toCreate).toBe(1);
+        // Named after the row they duplicate; when merging, as it will be after the merge.
+        const organisation = mode === 'merge' ? 'Gemeente Zwolle' : null;
         expect(report.duplicates).toEqual([
-          { line: 3, email: 'MILA@example.org', existingPersonId: null, inFile: true },
-          { line: 4, email: 'mila@example.org', existingPersonId: null, inFile: true },
+          { line: 3, email: 'MILA@example.org', existingPersonId: null, inFile: true, name: 'Mila de Boer', organisation },
+          { line: 4, email: 'mila@example.org', existingPersonId: null, inFile: true, name: 'Mila de Boer', organisation },
         ]);
         const result = await c.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: mode });
         expect(counts(c).people).toBe(1);
@@ -216,6 +223,77 @@ describe('duplicates', () => {
         await c.dispose();
       }
     }
+  });
+});
+
+describe('when there is nothing to write', () => {
+  const file = 'naam;email;telefoon\nKim Dekker;kim.dekker@example.org;\nLars Meijer;LARS@example.org;\n';
+  beforeEach(async () => {
+    const org = await core.call('organisations.save', { name: 'Gemeente Deventer', kind: 'gemeente', domain: 'sociaal_domein' });
+    await core.call('people.save', { firstName: 'Kim', lastName: 'Dekker', emails: [{ email: 'kim.dekker@example.org', primary: true }], organisationId: org.id });
+    await core.call('people.save', { firstName: 'Lars', lastName: 'Meijer', emails: [{ email: 'lars@example.org', primary: true }] });
+  });
+
+  it('says so when every row is a duplicate and skipped, and names the people they match', async () => {
+    const p = await preview(core, 'x.csv', file);
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
+    expect(report).toMatchObject({ total: 2, toCreate: 0, toUpdate: 0 });
+    expect(report.duplicates.map((d) => [d.line, d.name, d.organisation])).toEqual([[2, 'Kim Dekker', 'Gemeente Deventer'], [3, 'Lars Meijer', null]]);
+  });
+
+  it('counts only the existing people a merge really changes', async () => {
+    const p = await preview(core, 'x.csv', file);
+    const same = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'merge' });
+    expect(same).toMatchObject({ toCreate: 0, toUpdate: 0 });
+    const before = counts(core);
+    expect(await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'merge' })).toMatchObject({ created: 0, merged: 2 });
+    expect(counts(core)).toEqual(before);
+
+    const withPhone = await preview(core, 'y.csv', 'naam;email;telefoon\nKim Dekker;kim.dekker@example.org;06 12345678\nLars Meijer;lars@example.org;\n');
+    const report = await core.call('import.validate', { importId: withPhone.importId, mapping: withPhone.suggestedMapping, duplicates: 'merge' });
+    expect(report).toMatchObject({ toCreate: 0, toUpdate: 1 });
+  });
+});
+
+describe('kinds of new organisations', () => {
+  const file = [
+    'naam,email,organisatie',
+    'Anna Jansen,anna@example.org,Gemeente Deventer',
+    'Bram Bos,bram@example.org,Politie Noord-Nederland',
+    'Carla Smit,carla@example.org,Carmel College Salland',
+    'Daan Mulder,daan@example.org,Wijkteam Noord',
+    'Eva Visser,eva@example.org,Hogeschool Windesheim',
+    'Fleur Boer,fleur@example.org,wijkteam noord',
+  ].join('\n');
+
+  it('guesses the kind from the name and saves the kind chosen on the check screen', async () => {
+    const p = await preview(core, 'x.csv', file);
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping });
+    expect(report.newOrganisations).toEqual([
+      { name: 'Gemeente Deventer', kind: 'gemeente', kindFromFile: false },
+      { name: 'Politie Noord-Nederland', kind: 'politie', kindFromFile: false },
+      { name: 'Carmel College Salland', kind: 'school', kindFromFile: false },
+      { name: 'Wijkteam Noord', kind: 'overig', kindFromFile: false },
+      { name: 'Hogeschool Windesheim', kind: 'kennispartner', kindFromFile: false },
+    ]);
+    const organisationKinds = { 'Wijkteam Noord': 'jeugdzorg', 'Hogeschool Windesheim': 'school' } as const;
+    const chosen = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, organisationKinds });
+    expect(chosen.newOrganisations.map((o) => o.kind)).toEqual(['gemeente', 'politie', 'school', 'jeugdzorg', 'school']);
+
+    const result = await core.call('import.commit', { importId: p.importId, mapping: p.suggestedMapping, organisationKinds });
+    expect(result).toMatchObject({ created: 6, organisationsCreated: 5 });
+    const orgs = new Map((await core.call('organisations.list', {})).map((o) => [o.name, o]));
+    expect(orgs.get('Gemeente Deventer')).toMatchObject({ kind: 'gemeente', domain: 'sociaal_domein' });
+    expect(orgs.get('Politie Noord-Nederland')).toMatchObject({ kind: 'politie', domain: 'strafrechtketen' });
+    expect(orgs.get('Carmel College Salland')).toMatchObject({ kind: 'school', domain: 'onderwijs' });
+    expect(orgs.get('Wijkteam Noord')).toMatchObject({ kind: 'jeugdzorg', domain: 'zorg', peopleCount: 2 });
+    expect(orgs.get('Hogeschool Windesheim')).toMatchObject({ kind: 'school' });
+  });
+
+  it('prefers the kind column of the file over the guess', async () => {
+    const p = await preview(core, 'x.csv', 'naam;email;organisatie;soort organisatie\nA Aap;a@example.org;Gemeente Hof;\nB Beer;b@example.org;gemeente hof;Overig\n');
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping });
+    expect(report.newOrganisations).toEqual([{ name: 'Gemeente Hof', kind: 'overig', kindFromFile: true }]);
   });
 });
 

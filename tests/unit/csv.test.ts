@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeCsvBytes, detectDelimiter, guessMapping, parseCsv, parseLanguage, parseOrganisationKind, splitFullName,
+  decodeCsvBytes, detectDelimiter, guessMapping, guessOrganisationKind, parseCsv, parseLanguage, parseOrganisationKind, splitFullName,
 } from '../../db/services/csv';
 import { ORGANISATION_KINDS, ORGANISATION_KIND_NAMES } from '../../db/schema';
 
@@ -192,5 +192,46 @@ describe('values', () => {
     for (const v of ['en', 'Engels', 'English', 'en-GB']) expect(parseLanguage(v)).toBe('en');
     expect(parseLanguage('  ')).toBe('');
     expect(parseLanguage('Frans')).toBeNull();
+  });
+});
+
+describe('guessing the kind of a new organisation from its name', () => {
+  const cases: [string, string][] = [
+    ['Gemeente Enschede', 'gemeente'],
+    ['gemeente Oost Gelre', 'gemeente'],
+    ['Politie Oost-Nederland', 'politie'],
+    ['Politie eenheid Oost-Nederland, district Twente', 'politie'],
+    ['OM Zwolle', 'om'],
+    ['Openbaar Ministerie Oost-Nederland', 'om'],
+    ['Arrondissementsparket Gelderland', 'om'],
+    ['Raad voor de Kinderbescherming', 'raad_kinderbescherming'],
+    ['Raad voor de Kinderbescherming regio Oost', 'raad_kinderbescherming'],
+    ['HALT Oost-Nederland', 'halt'],
+    ['Halt Twente', 'halt'],
+    ['Het Stedelijk Lyceum', 'school'],
+    ['Carmel College Salland', 'school'],
+    ['Basisschool De Regenboog', 'school'],
+    ['ROC van Twente', 'school'],
+    ['Scholengemeenschap Het Assink', 'school'],
+    ['Gymnasium Celeanum', 'school'],
+    ['Jeugdzorg Twente', 'jeugdzorg'],
+    ['Stichting Jeugdhulp Achterhoek', 'jeugdzorg'],
+    ['Jeugdbescherming Overijssel', 'jeugdbescherming'],
+    ['William Schrikker Stichting', 'jeugdbescherming'],
+    ['Hogeschool Windesheim', 'kennispartner'],
+    ['Saxion Hogeschool', 'kennispartner'],
+    ['Universiteit Twente', 'kennispartner'],
+    ['Radboud Universiteit', 'kennispartner'],
+    ['Wijkteam Noord', 'overig'],
+    ['Bakkerij Peters', 'overig'],
+    ['Stichting Om de Hoek', 'overig'],
+    ['Haltestelle Café', 'overig'],
+  ];
+  it.each(cases)('%s → %s', (name, kind) => {
+    expect(guessOrganisationKind(name)).toBe(kind);
+  });
+
+  it('always answers one of the register\'s kinds', () => {
+    for (const name of ['', '   ', 'ÉÉN', '???', 'Gemeente']) expect(ORGANISATION_KINDS).toContain(guessOrganisationKind(name));
   });
 });

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { errorMessage, invoke } from '../api';
 import { ErrorBox, PageHeader } from '../components/ui';
-import { IMPORT_FIELD_LIST } from '../constants';
+import { IMPORT_FIELD_LIST, ORGANISATION_KIND_LIST } from '../constants';
 import { useI18n } from '../i18n';
-import { href } from '../router';
-import type { DuplicateMode, ImportField, ImportPreview, ImportProgress, ImportReport, ImportResult } from '../types';
+import { href, navigate, useRoute } from '../router';
+import type { DuplicateMode, ImportField, ImportPreview, ImportProgress, ImportReport, ImportResult, OrganisationKind } from '../types';
 
 type Step = 'choose' | 'map' | 'check' | 'run' | 'done';
 type Mapping = Partial<Record<ImportField, number>>;
+type KindChoice = Record<string, OrganisationKind>;
 
 const MAX_FILE_BYTES = 30 * 1024 * 1024;
 const LIST_LIMIT = 200;
@@ -38,6 +39,7 @@ export function ImportScreen() {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
   const [duplicates, setDuplicates] = useState<DuplicateMode>('skip');
+  const [kinds, setKinds] = useState<KindChoice>({});
   const [report, setReport] = useState<ImportReport | null>(null);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -45,6 +47,7 @@ export function ImportScreen() {
   const [error, setError] = useState<string | null>(null);
   const importId = useRef<string | null>(null);
   const committed = useRef(false);
+  const route = useRoute();
 
   // Leaving the screen half-way throws the parsed file away on the server.
   useEffect(
@@ -58,6 +61,7 @@ export function ImportScreen() {
     setStep('choose');
     setPreview(null);
     setMapping({});
+    setKinds({});
     setReport(null);
     setProgress(null);
     setResult(null);
@@ -65,6 +69,12 @@ export function ImportScreen() {
     importId.current = null;
     committed.current = false;
   };
+
+  // The finished screen lives at #/import?done, so the sidebar's #/import starts a new import.
+  const atDone = route.query.has('done');
+  useEffect(() => {
+    if (step === 'done' && !atDone) reset();
+  }, [step, atDone]);
 
   const cancel = async () => {
     const id = importId.current;
@@ -88,6 +98,7 @@ export function ImportScreen() {
       committed.current = false;
       setPreview(next);
       setMapping({ ...next.suggestedMapping });
+      setKinds({});
       setReport(null);
       setStep('map');
     } catch (err) {
@@ -102,7 +113,7 @@ export function ImportScreen() {
     setBusy(true);
     setError(null);
     try {
-      const next = await invoke('import.validate', { importId: preview.importId, mapping, duplicates, lang });
+      const next = await invoke('import.validate', { importId: preview.importId, mapping, duplicates, lang, organisationKinds: kinds });
       setReport(next);
       setStep('check');
     } catch (err) {
@@ -133,9 +144,10 @@ export function ImportScreen() {
     };
     void poll();
     try {
-      const done = await invoke('import.commit', { importId: preview.importId, mapping, duplicates, lang });
+      const done = await invoke('import.commit', { importId: preview.importId, mapping, duplicates, lang, organisationKinds: kinds });
       committed.current = true;
       importId.current = null;
+      if (window.location.hash.startsWith('#/import')) navigate('/import?done', { replace: true });
       setResult(done);
       setStep('done');
     } catch (err) {
@@ -183,7 +195,16 @@ export function ImportScreen() {
         />
       ) : null}
       {step === 'check' && report ? (
-        <CheckStep report={report} duplicates={duplicates} busy={busy} onBack={() => setStep('map')} onCommit={commit} onCancel={cancel} />
+        <CheckStep
+          report={report}
+          duplicates={duplicates}
+          kinds={kinds}
+          onKind={(name, kind) => setKinds((k) => ({ ...k, [name]: kind }))}
+          busy={busy}
+          onBack={() => setStep('map')}
+          onCommit={commit}
+          onCancel={cancel}
+        />
       ) : null}
       {step === 'run' ? <RunStep progress={progress} /> : null}
       {step === 'done' && result ? <DoneStep result={result} onAgain={reset} /> : null}
@@ -375,6 +396,8 @@ function MapStep({
 function CheckStep({
   report,
   duplicates,
+  kinds,
+  onKind,
   busy,
   onBack,
   onCommit,
@@ -382,14 +405,17 @@ function CheckStep({
 }: {
   report: ImportReport;
   duplicates: DuplicateMode;
+  kinds: KindChoice;
+  onKind: (name: string, kind: OrganisationKind) => void;
   busy: boolean;
   onBack: () => void;
   onCommit: () => void;
   onCancel: () => void;
 }) {
   const { t, tc, formatNumber, formatDate } = useI18n();
-  const existing = report.duplicates.filter((d) => !d.inFile).length;
-  const willWrite = report.toCreate + (duplicates === 'merge' ? existing : 0);
+  const willWrite = report.toCreate + report.toUpdate;
+  const nothingText =
+    report.duplicates.length === 0 ? 'import.nothingValid' : duplicates === 'merge' ? 'import.nothingToMerge' : 'import.nothingToImport';
   return (
     <section className="card section" aria-labelledby="report-title">
       <h2 id="report-title">{t('import.reportTitle')}</h2>
@@ -437,8 +463,9 @@ function CheckStep({
               <li key={`${d.line}-${d.email}`}>
                 <span className="line-no">{t('import.line', { line: String(d.line) })}</span>
                 <span>
-                  {d.email} —{' '}
-                  {d.inFile ? t('import.dupInFile') : t('import.dupExisting')}
+                  {d.email} — {d.inFile ? t('import.dupInFile') : t('import.dupExisting')}:{' '}
+                  <strong>{d.name || t('import.dupNoName')}</strong>
+                  {d.organisation ? ` (${d.organisation})` : ''}
                 </span>
               </li>
             ))}
@@ -467,23 +494,78 @@ function CheckStep({
 
       {report.newOrganisations.length > 0 ? (
         <div className="report-block">
-          <h3>{t('import.newOrganisations')}</h3>
-          <p>{report.newOrganisations.slice(0, LIST_LIMIT).join(', ')}</p>
+          <h3 id="new-orgs-title">{t('import.newOrganisations')}</h3>
+          <p className="muted">{t('import.newOrganisationsText')}</p>
+          <table className="table table-compact" aria-labelledby="new-orgs-title" data-testid="import-organisations">
+            <thead>
+              <tr>
+                <th scope="col">{t('import.orgName')}</th>
+                <th scope="col">{t('import.orgKind')}</th>
+                <th scope="col">{t('import.orgKindSource')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.newOrganisations.slice(0, LIST_LIMIT).map((o) => (
+                <tr key={o.name}>
+                  <td>{o.name}</td>
+                  <td>
+                    <select
+                      aria-label={t('import.orgKindOf', { name: o.name })}
+                      value={kinds[o.name] ?? o.kind}
+                      onChange={(e) => onKind(o.name, e.target.value as OrganisationKind)}
+                    >
+                      {ORGANISATION_KIND_LIST.map((k) => (
+                        <option key={k} value={k}>
+                          {t(`kind.${k}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className="muted">{o.kindFromFile ? t('import.orgKindFromFile') : t('import.orgKindGuessed')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.newOrganisations.length > LIST_LIMIT ? <p className="muted">{t('import.andMore', { count: formatNumber(report.newOrganisations.length - LIST_LIMIT) })}</p> : null}
         </div>
       ) : null}
 
-      <p className="confirm-line">{tc('import.confirmText', willWrite, { count: formatNumber(willWrite) })}</p>
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="button" className="button" onClick={onBack}>
-          {t('import.backToMapping')}
-        </button>
-        <button type="button" className="button button-primary" onClick={onCommit} disabled={busy || willWrite === 0}>
-          {t('import.commit')}
-        </button>
-      </div>
+      {willWrite > 0 ? (
+        <>
+          <p className="confirm-line">
+            {report.toUpdate > 0 && report.toCreate === 0
+              ? tc('import.confirmUpdate', willWrite, { count: formatNumber(willWrite) })
+              : report.toUpdate > 0
+              ? tc('import.confirmMerge', willWrite, { count: formatNumber(willWrite), created: formatNumber(report.toCreate), updated: formatNumber(report.toUpdate) })
+              : tc('import.confirmText', willWrite, { count: formatNumber(willWrite) })}
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={onCancel}>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="button" onClick={onBack}>
+              {t('import.backToMapping')}
+            </button>
+            <button type="button" className="button button-primary" onClick={onCommit} disabled={busy}>
+              {t('import.commit')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <p className="confirm-line" role="status" data-testid="import-nothing">
+            {t(nothingText)}
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={onBack}>
+              {t('import.backToMapping')}
+            </button>
+            <button type="button" className="button button-primary" onClick={onCancel}>
+              {t('import.finish')}
+            </button>
+          </div>
+        </>
+      )}
     </section>
   );
 }
