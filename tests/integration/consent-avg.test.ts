@@ -188,7 +188,7 @@ describe('access and portability', () => {
     expect((json.consentEvents as { type: string }[]).map((e) => e.type)).toEqual(['subscribed', 'confirmed']);
     expect(json.avgRequests).toHaveLength(1);
     expect(json.mailings).toEqual([]);
-    for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'Visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag']) {
+    for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag', 'Autoriteit Persoonsgegevens']) {
       expect(doc.html).toContain(text);
     }
     const en = await h.call('avg.exportPerson', { personId, language: 'en' });

@@ -1,0 +1,121 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Download, Page } from 'playwright-core';
+import { downloadText, launchBrowser, openApp, screenshot, type AppSession, type OpenAppOptions } from '../helpers/browser';
+
+// What a secretary meets walking through Schakel on a 1366×768 laptop with the demo data.
+const LAPTOP = { width: 1366, height: 768 };
+
+let browser: Browser;
+let session: AppSession | null = null;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  const problems = session?.problems ?? [];
+  await session?.close();
+  session = null;
+  expect(problems, 'errors in the page').toEqual([]);
+});
+
+async function open(options: OpenAppOptions = {}): Promise<AppSession> {
+  session = await openApp(browser, { demo: true, viewport: LAPTOP, ...options });
+  return session;
+}
+
+function go(s: AppSession, hash: string) {
+  return s.page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
+}
+
+async function downloads(page: Page, n: number, click: () => Promise<void>): Promise<Download[]> {
+  const seen: Download[] = [];
+  const done = new Promise<void>((resolve) => {
+    const on = (d: Download) => {
+      seen.push(d);
+      if (seen.length === n) {
+        page.off('download', on);
+        resolve();
+      }
+    };
+    page.on('download', on);
+  });
+  await click();
+  await done;
+  return seen;
+}
+
+const NL_MONTHS = /\b\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}\b/;
+const EN_MONTHS = /\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/;
+
+describe('the access-request document', () => {
+  it('is a letter in the person\'s language, with name and address at the top and the history as sentences', async () => {
+    const s = await open();
+    const { page, core } = s;
+    await core.call('newsletter.settings.save', {
+      senderName: 'Secretariaat JenV Oost', senderEmail: 'secretariaat@example.org', postalAddress: 'Postbus 10\n8000 AA Zwolle',
+      privacyUrl: 'https://example.org/privacy', unsubscribeAddress: 'afmelden@example.org',
+    });
+    const nlList = (await core.call('lists.list', {})).find((l) => l.language === 'nl')!;
+    const people = (await core.call('people.search', { limit: 100 })).rows;
+    const byLang = async (lang: 'nl' | 'en') => {
+      for (const p of people) {
+        const d = await core.call('people.get', { id: p.id });
+        if (d.language === lang) return d;
+      }
+      throw new Error(`no ${lang} demo person`);
+    };
+    const dutch = await byLang('nl');
+    const english = await byLang('en');
+    for (const p of [dutch, english]) {
+      await core.call('consent.subscribe', {
+        personId: p.id, listId: nlList.id, actor: 'Sanne',
+        consent: { givenAt: '2025-03-03T10:00:00.000Z', method: 'website_form', evidenceText: 'Formulier <script>alert(1)</script>' },
+      });
+    }
+
+    const fetchDoc = async (personId: number) => {
+      await go(s, `/people/${personId}`);
+      const button = page.getByRole('button', { name: 'Gegevens opvragen' });
+      await button.waitFor();
+      const files = await downloads(page, 2, () => button.click());
+      return downloadText(files.find((d) => d.suggestedFilename().endsWith('.html'))!);
+    };
+
+    const html = await fetchDoc(dutch.id);
+    const top = html.slice(0, html.indexOf('<h2>'));
+    expect(top).toContain(dutch.name.replace(/'/g, '&#39;'));
+    expect(top).toContain(dutch.emails[0]!.email);
+    expect(top).toContain('Postbus 10');
+    for (const raw of ['occurredOn', 'personId', 'kind:', 'occurredAt', 'firstName', 'lawfulBasis']) expect(html).not.toContain(raw);
+    expect(html).toContain('Op 3 maart 2025 aangemeld voor de ' + nlList.name.replace(/'/g, '&#39;') + ' via het aanmeldformulier op de website');
+    expect(html).toMatch(NL_MONTHS);
+    expect(html).toContain('Autoriteit Persoonsgegevens');
+    expect(html).toContain('Toestemming');
+    expect(html).not.toContain('<script>alert');
+    // The order of the letter: who we are, what we hold, why, where from, who receives it, how long, rights, history.
+    const order = ['Wie wij zijn', 'Welke gegevens wij over u hebben', 'Uw contactgegevens', 'Waarom wij deze gegevens hebben', 'Waar de gegevens vandaan komen',
+      'Wie de gegevens ontvangen', 'Hoe lang wij de gegevens bewaren', 'Uw rechten', 'Wat er met uw gegevens gebeurde'];
+    const at = order.map((h) => html.indexOf(h));
+    expect(at.every((x) => x > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+
+    const en = await fetchDoc(english.id);
+    expect(en).toContain('Overview of your personal data');
+    expect(en).toContain('On 3 March 2025 subscribed to the');
+    expect(en).toMatch(EN_MONTHS);
+    expect(en).not.toMatch(NL_MONTHS);
+    expect(en).toContain('Autoriteit Persoonsgegevens');
+
+    const view = await s.context.newPage();
+    await view.setViewportSize(LAPTOP);
+    await view.setContent(html);
+    await screenshot(view, 'walkthrough-access-letter-nl');
+    await view.setContent(en);
+    await view.evaluate('window.scrollTo(0, document.body.scrollHeight / 2)');
+    await screenshot(view, 'walkthrough-access-letter-en');
+    await view.close();
+  }, 60_000);
+});
