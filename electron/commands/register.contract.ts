@@ -214,6 +214,11 @@ export const registerContract = {
     z.object({ pilotId: id, personId: id, role: z.enum(PILOT_ROLES).nullable() }),
   ).returns<{ ok: true }>(),
 
+  /** Adds (partner: true) or removes a partner organisation of a pilot. */
+  'pilots.setOrganisation': command(
+    z.strictObject({ pilotId: id, organisationId: id, partner: z.boolean() }),
+  ).returns<{ ok: true }>(),
+
   'themeSessions.list': command(z.object({})).returns<{ id: number; name: string; nameEn: string; description: string | null }[]>(),
 
   'interactions.create': command(interactionInput).returns<{ id: number }>(),

@@ -119,3 +119,38 @@ describe('the access-request document', () => {
     await view.close();
   }, 60_000);
 });
+
+describe('partner organisations of a pilot', () => {
+  it('are added and removed from the pilot page and from the organisation page', async () => {
+    const s = await open();
+    const { page, core } = s;
+    const pilot = (await core.call('pilots.list', {}))[0]!;
+    const before = await core.call('pilots.get', { id: pilot.id });
+    const outsider = (await core.call('organisations.list', {})).find((o) => !before.organisations.some((x) => x.id === o.id))!;
+
+    await go(s, `/pilots/${pilot.id}`);
+    const partners = page.getByRole('region', { name: 'Partnerorganisaties' });
+    await partners.getByLabel('Partnerorganisatie toevoegen').fill(outsider.name.slice(0, 12));
+    await page.getByRole('option', { name: new RegExp(outsider.name.slice(0, 12)) }).first().click();
+    await page.getByText(`${outsider.name} is nu partner.`).waitFor();
+    await partners.getByRole('link', { name: outsider.name }).waitFor();
+    expect((await core.call('pilots.get', { id: pilot.id })).organisations.map((o) => o.id)).toContain(outsider.id);
+    await screenshot(page, 'walkthrough-pilot-partners');
+
+    // From the organisation page: no longer a partner in this pilot.
+    await go(s, `/organisations/${outsider.id}`);
+    const pilots = page.getByRole('region', { name: 'Pilots', exact: true });
+    await pilots.getByRole('link', { name: pilot.name }).waitFor();
+    await pilots.getByRole('button', { name: `Weghalen als partner van ${pilot.name}` }).click();
+    await page.getByText(`Geen partner meer in ${pilot.name}.`).waitFor();
+    await pilots.getByRole('link', { name: pilot.name }).waitFor({ state: 'detached' });
+    expect((await core.call('pilots.get', { id: pilot.id })).organisations.map((o) => o.id)).not.toContain(outsider.id);
+
+    // And back again, from the organisation page.
+    await pilots.getByLabel('Partner maken in pilot').fill(pilot.name.slice(0, 6));
+    await page.getByRole('option', { name: new RegExp(pilot.name.slice(0, 6)) }).first().click();
+    await pilots.getByRole('link', { name: pilot.name }).waitFor();
+    expect((await core.call('organisations.get', { id: outsider.id })).pilots.map((p) => p.id)).toContain(pilot.id);
+    await screenshot(page, 'walkthrough-organisation-pilots');
+  }, 60_000);
+});
