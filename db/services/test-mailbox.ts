@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import libmime from 'libmime';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { notFound } from '../../electron/commands/errors';
@@ -21,6 +22,17 @@ function header(raw: string, name: string): string | null {
   const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
   return m ? m[1]!.trim() : null;
 }
+
+/** Header text as people read it: encoded words decoded; text that does not decode stays as it was. */
+function readable(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+const DECODED_HEADERS = new Set(['subject', 'from', 'to', 'cc', 'reply-to']);
 
 /**
  * The built-in test mailbox: an SMTP server on 127.0.0.1 that keeps every message it receives in the data
@@ -75,7 +87,7 @@ export class TestMailbox {
     writeFileSync(path.join(this.folder, `${id}.eml`), raw);
     const text = raw.subarray(0, 64 * 1024).toString('utf8');
     const entry: TestMailboxMessage = {
-      id, receivedAt: at.toISOString(), from, to, subject: header(text, 'Subject') ?? '', messageId: header(text, 'Message-ID'), size: raw.length,
+      id, receivedAt: at.toISOString(), from, to, subject: readable(header(text, 'Subject') ?? ''), messageId: header(text, 'Message-ID'), size: raw.length,
     };
     appendFileSync(path.join(this.folder, INDEX), `${JSON.stringify(entry)}\n`);
   }
@@ -94,7 +106,9 @@ export class TestMailbox {
     const messages: TestMailboxMessage[] = [];
     for (let i = lines.length - 1 - offset; i >= 0 && messages.length < limit; i--) {
       try {
-        messages.push(JSON.parse(lines[i]!) as TestMailboxMessage);
+        const entry = JSON.parse(lines[i]!) as TestMailboxMessage;
+        // Entries written before subjects were decoded.
+        messages.push({ ...entry, subject: readable(entry.subject) });
       } catch {
         // a line cut short by a crash
       }
@@ -107,7 +121,10 @@ export class TestMailbox {
     const file = path.join(this.folder, `${id}.eml`);
     if (!entry || !existsSync(file)) throw notFound({ nl: 'Testmail', en: 'Test message' });
     const parsed = await simpleParser(readFileSync(file));
-    const headers = parsed.headerLines.map((h) => ({ key: h.key, value: h.line.slice(h.line.indexOf(':') + 1).trim() }));
+    const headers = parsed.headerLines.map((h) => {
+      const value = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+      return { key: h.key, value: DECODED_HEADERS.has(h.key) ? readable(value) : value };
+    });
     return { ...entry, notice: TEST_MAILBOX_NOTICE, html: parsed.html === false ? null : (parsed.html ?? null), text: parsed.text ?? '', headers };
   }
 }

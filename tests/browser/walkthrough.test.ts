@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
 import type { Browser, Download, Page } from 'playwright-core';
+import { TestMailbox } from '../../db/services/test-mailbox';
 import { downloadText, launchBrowser, openApp, screenshot, type AppSession, type OpenAppOptions } from '../helpers/browser';
 
 // What a secretary meets walking through Schakel on a 1366×768 laptop with the demo data.
@@ -152,5 +154,38 @@ describe('partner organisations of a pilot', () => {
     await pilots.getByRole('link', { name: pilot.name }).waitFor();
     expect((await core.call('organisations.get', { id: outsider.id })).pilots.map((p) => p.id)).toContain(pilot.id);
     await screenshot(page, 'walkthrough-organisation-pilots');
+  }, 60_000);
+});
+
+describe('the test mailbox', () => {
+  it('shows subjects, senders and recipients with accents decoded, in the list and in the message', async () => {
+    const s = await open();
+    const { page, core } = s;
+    const SUBJECT = 'Uitnodiging programmadag — Zoë’s café in Zwolle';
+    const box = new TestMailbox(core.dataDir);
+    const port = await box.start();
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    await transport.sendMail({
+      from: { name: 'Secretariaat Jeugd & Veiligheid — Oost', address: 'secretariaat@example.org' },
+      to: { name: 'Zoë Huis in ’t Veld', address: 'zoe@example.org' },
+      subject: SUBJECT, text: 'Beste Zoë, welkom.',
+    });
+    transport.close();
+    await box.stop();
+    const raw = (await core.call('sending.testMailbox.list', {})).messages[0]!;
+    expect(raw.subject).toBe(SUBJECT);
+
+    await go(s, '/sending/test-mailbox');
+    await page.getByRole('heading', { level: 1, name: 'Testpostvak' }).waitFor();
+    await page.getByText(SUBJECT).first().waitFor();
+    await expect(page.locator('body').innerText()).resolves.not.toContain('=?');
+    await screenshot(page, 'walkthrough-test-mailbox-list');
+    await page.getByText(SUBJECT).first().click();
+    await page.getByRole('heading', { level: 1, name: SUBJECT }).waitFor();
+    await expect(page.getByTestId('header-from').innerText()).resolves.toContain('Secretariaat Jeugd & Veiligheid — Oost');
+    await expect(page.getByTestId('header-to').innerText()).resolves.toContain('Zoë Huis in ’t Veld');
+    await expect(page.getByTestId('header-subject').innerText()).resolves.toContain(SUBJECT);
+    await expect(page.locator('body').innerText()).resolves.not.toContain('=?');
+    await screenshot(page, 'walkthrough-test-mailbox-message');
   }, 60_000);
 });
