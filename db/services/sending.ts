@@ -6,6 +6,7 @@ import type { Language, SendJobRow, SendJobStatus } from '../schema';
 import type { PacingLimits } from '../../electron/commands/sending.contract';
 import { suppress } from './consent';
 import { loadEdition, parseContent } from './editions';
+import { signedTrace } from './inbox-trace';
 import { getNewsletterSettings, TEST_TOKEN, toMergeRecipient, viewAs, type UnsubscribeTokens } from './newsletter';
 import { logSent, parseTestPayload, startDueJobs } from './outbox';
 import { compileCached, createMerger, unsubscribeUrl, type MergeRecipient, type MergedMessage } from './render';
@@ -543,7 +544,7 @@ export class SendWorker {
     t: { from: { name: string; address: string }; replyTo: string; https: string }, unsubscribeAddress: string,
   ): Promise<Outcome> {
     const headers: Record<string, string> = {
-      'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': String(r.rowId), 'X-Schakel-Edition': String(editionNumber),
+      'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': signedTrace(this.deps.dataDir, job.id, r.rowId), 'X-Schakel-Edition': String(editionNumber),
     };
     if (r.merge) {
       const https = t.https ? httpsUnsubscribe(t.https, r.token) : '';

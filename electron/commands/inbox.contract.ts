@@ -99,11 +99,15 @@ export interface ReviewItemView {
   reason: string;
   reasonText: Messages;
   fromAddress: string | null;
+  /** A bounce or complaint: the address it names, and the address Schakel sent the original to. */
+  reportAddress: string | null;
+  sentAddress: string | null;
   subject: string;
   body: string;
   receivedAt: string | null;
   createdAt: string;
-  person: { id: number; name: string } | null;
+  /** The suggested person, with organisation and address to tell namesakes apart. */
+  person: { id: number; name: string; organisation: string | null; email: string | null } | null;
   /** The person's current lists, for "unsubscribe from this list". */
   lists: { listId: number; listName: string; status: string }[];
   status: 'open' | 'done';
@@ -111,6 +115,34 @@ export interface ReviewItemView {
   requestId: number | null;
   handledBy: string | null;
   handledAt: string | null;
+}
+
+export const HISTORY_FILTER_KEYS = ['all', 'unsubscribe', 'hard_bounce', 'soft_bounce', 'complaint', 'confirm', 'review', 'no_action'] as const;
+export type InboxHistoryFilter = (typeof HISTORY_FILTER_KEYS)[number];
+
+/** One processed message: when it arrived, what it was, whom it concerned and what Schakel did. */
+export interface InboxHistoryRow {
+  id: number;
+  messageId: string;
+  /** When the mailbox received it. */
+  receivedAt: string;
+  kind: InboxKind;
+  /** What Schakel did: an outcome of the rules (unsubscribed, hard_bounce, soft_bounce, review, …). */
+  outcome: string;
+  /** A review item's reason, a hard bounce's status code, or the soft bounce count. */
+  detail: string | null;
+  /** The address acted on (a bounce or complaint). */
+  address: string | null;
+  fromAddress: string | null;
+  subject: string;
+  listName: string | null;
+  person: { id: number; name: string; organisation: string | null } | null;
+  review: { id: number; status: 'open' | 'done'; reasonText: Messages } | null;
+}
+
+export interface InboxHistoryPage {
+  total: number;
+  rows: InboxHistoryRow[];
 }
 
 export interface InboxSummary {
@@ -133,6 +165,11 @@ export const inboxContract = {
     personId: id.optional(),
     actor: z.string().trim().min(1).max(200),
   })).returns<ReviewItemView>(),
+  'inbox.history.list': command(z.object({
+    filter: z.enum(HISTORY_FILTER_KEYS).default('all'),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })).returns<InboxHistoryPage>(),
   'inbox.summary': command(z.object({})).returns<InboxSummary>(),
   'inbox.status': command(z.object({})).returns<InboxStatus>(),
 };

@@ -118,11 +118,11 @@ export class TestSmtpServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  /** Messages received per X-Schakel-Recipient header. */
+  /** Messages received per X-Schakel-Recipient header (its row number; the header is signed). */
   countByRecipient(): Map<number, number> {
     const out = new Map<number, number>();
     for (const m of this.received) {
-      const id = Number(m.headers.get('x-schakel-recipient'));
+      const id = parseInt(String(m.headers.get('x-schakel-recipient')), 10);
       out.set(id, (out.get(id) ?? 0) + 1);
     }
     return out;

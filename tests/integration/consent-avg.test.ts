@@ -176,6 +176,10 @@ describe('access and portability', () => {
   it('exports everything held on a person as JSON and readable HTML', async () => {
     const h = await harness();
     const { personId, nl } = await richPerson(h);
+    // What the mailbox did with a bounce of a message to the person: in the export too.
+    h.core.ctx.sqlite.prepare(`INSERT INTO inbox_history (message_id, received_at, kind, outcome, detail, person_id, address, from_address, subject)
+      VALUES ('<dsn-q@example.net>', '2026-11-23T08:00:00.000Z', 'bounce', 'hard_bounce', '5.1.1', ?, 'q.zwavelstok@example.org', 'mailer-daemon@example.net', 'Undeliverable')`)
+      .run(personId);
     const doc = await h.call('avg.exportPerson', { personId });
     const json = JSON.parse(doc.json) as Record<string, unknown[]> & { kind: string };
     expect(json.kind).toBe('schakel.personal-data');
@@ -188,6 +192,7 @@ describe('access and portability', () => {
     expect((json.consentEvents as { type: string }[]).map((e) => e.type)).toEqual(['subscribed', 'confirmed']);
     expect(json.avgRequests).toHaveLength(1);
     expect(json.mailings).toEqual([]);
+    expect(json.inboxHistory).toEqual([expect.objectContaining({ kind: 'bounce', outcome: 'hard_bounce', address: 'q.zwavelstok@example.org' })]);
     for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'Visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag']) {
       expect(doc.html).toContain(text);
     }
@@ -204,6 +209,12 @@ describe('erasure', () => {
     const review = h.core.ctx.sqlite.prepare('INSERT INTO inbox_review (message_id, reason, from_address, subject, body, person_id) VALUES (?, ?, ?, ?, ?, ?)');
     review.run('<r1@example.org>', 'free_text', 'q.zwavelstok@example.org', 'Haal mij van de lijst', 'Groet, Quirijn Zwavelstok', personId);
     review.run('<r2@example.org>', 'free_text', 'Quirijn.Prive@example.com', 'Vraag', 'Met vriendelijke groet, Q. Zwavelstok', null);
+    // And in the mailbox's history: linked to the person, and only by address.
+    const history = h.core.ctx.sqlite.prepare(`INSERT INTO inbox_history (message_id, received_at, kind, outcome, person_id, address, from_address, subject)
+      VALUES (?, '2026-11-23T08:00:00.000Z', ?, ?, ?, ?, ?, ?)`);
+    history.run('<r1@example.org>', 'other', 'review', personId, null, 'q.zwavelstok@example.org', 'Haal mij van de lijst');
+    history.run('<dsn-2@example.net>', 'bounce', 'soft_bounce', null, 'quirijn.prive@example.com', 'mailer-daemon@example.net', 'Delayed');
+    history.run('<other-1@example.net>', 'other', 'review', null, null, 'iemand@example.net', 'Vraag');
     await h.call('backup.now', {});
     expect(scanDatabase(h).length).toBeGreaterThan(10);
     expect((await h.call('people.search', { query: 'zwavelstok' })).total).toBe(1);
@@ -246,7 +257,8 @@ describe('erasure', () => {
     expect(ledger.every((e) => e.person_id === null && e.erasure_id === result.erasureId)).toBe(true);
     expect(ledger[0]).toMatchObject({ list_id: nl.id });
     const erasure = h.core.ctx.sqlite.prepare('SELECT counts FROM erasures').get() as { counts: string };
-    expect(JSON.parse(erasure.counts)).toMatchObject({ addresses: 2, consentEvents: 2, subscriptions: 1, register: 1 });
+    expect(JSON.parse(erasure.counts)).toMatchObject({ addresses: 2, consentEvents: 2, subscriptions: 1, register: 1, inboxHistory: 2 });
+    expect(h.core.ctx.sqlite.prepare('SELECT message_id FROM inbox_history').all()).toEqual([{ message_id: '<other-1@example.net>' }]);
     const closed = await h.call('avg.getRequest', { id: request.id });
     expect(closed).toMatchObject({ status: 'done', erasureId: result.erasureId, personId: null, subjectName: null, subjectEmail: null });
     expect((await h.call('lists.get', { id: nl.id })).counts.subscribed).toBe(0);
