@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
@@ -161,7 +161,7 @@ function scanFiles(h: Harness): string[] {
 }
 
 /** Messages into the app's built-in test mailbox, over SMTP, encoded the way nodemailer does it. */
-async function intoTestMailbox(h: Harness, messages: nodemailer.SendMailOptions[]): Promise<void> {
+async function intoTestMailbox(h: Harness, messages: SendMailOptions[]): Promise<void> {
   const port = await sendingRuntime(h.core.ctx).mailbox.start();
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
