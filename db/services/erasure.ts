@@ -9,7 +9,7 @@ import { dutchDate } from './consent-model';
 import { PERSON_DATA_SOURCES } from './person-data';
 import { fullName, syncPeopleSearchIndex } from './people';
 import type { AddressHasher } from './suppression';
-import { findInTestMailbox, removeFromTestMailbox } from './test-mailbox';
+import { findInTestMailboxForEach, removeFromTestMailbox } from './test-mailbox';
 
 export const SCRUBBED = '[gewist]';
 
@@ -23,6 +23,8 @@ export interface EraseInput {
   requestId?: number | null;
   /** Several erasures in a row: the caller runs optimizeSearchIndexes once at the end. */
   deferIndexRewrite?: boolean;
+  /** The test mailbox's messages about this person, when the caller looked for several people at once. */
+  testMailboxMessages?: string[];
 }
 
 export interface ErasureEnv {
@@ -115,12 +117,16 @@ function needlesOf(person: { first_name: string; last_name: string; phone: strin
   return [...emails, ...emails.map(normaliseEmail), ...(person.phone ? [person.phone] : []), ...(person.first_name && person.last_name ? [name] : [])];
 }
 
-/** The test mailbox's messages that mention the person. */
-async function testMailboxMessages(db: DbOrTx, dataDir: string, personId: number): Promise<string[]> {
-  const person = await db.selectFrom('people').select(['first_name', 'last_name', 'phone']).where('id', '=', personId).executeTakeFirst();
-  if (!person) return [];
-  const emails = (await db.selectFrom('person_emails').select('email').where('person_id', '=', personId).execute()).map((e) => e.email);
-  return findInTestMailbox(dataDir, needlesOf(person, emails));
+/** The test mailbox's messages that mention each person, reading the mailbox once. */
+export async function testMailboxMessages(db: DbOrTx, dataDir: string, personIds: number[]): Promise<Map<number, string[]>> {
+  const needles: string[][] = [];
+  for (const personId of personIds) {
+    const person = await db.selectFrom('people').select(['first_name', 'last_name', 'phone']).where('id', '=', personId).executeTakeFirst();
+    const emails = (await db.selectFrom('person_emails').select('email').where('person_id', '=', personId).execute()).map((e) => e.email);
+    needles.push(person ? needlesOf(person, emails) : []);
+  }
+  const found = await findInTestMailboxForEach(dataDir, needles);
+  return new Map(personIds.map((id, i) => [id, found[i]!]));
 }
 
 async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput, testMailbox: number): Promise<ErasureResult> {
@@ -175,7 +181,7 @@ async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput, testM
  */
 export async function erasePerson(db: DbOrTx, env: ErasureEnv, input: EraseInput & { skipBackupScan?: boolean }): Promise<ErasureResult> {
   const backups = input.skipBackupScan ? [] : await backupsHolding(db, env.dataDir, input.personId, env.now);
-  const mail = await testMailboxMessages(db, env.dataDir, input.personId);
+  const mail = input.testMailboxMessages ?? (await testMailboxMessages(db, env.dataDir, [input.personId])).get(input.personId)!;
   const result = await inTransaction(db, async (trx) => {
     const erased = await runErasure(trx, env, input, mail.length);
     // Files do not roll back: removed last, so a failure here undoes the erasure and it can be done again.
@@ -190,7 +196,7 @@ export async function erasePerson(db: DbOrTx, env: ErasureEnv, input: EraseInput
 export async function previewErasure(db: DbOrTx, env: ErasureEnv, personId: number): Promise<ErasurePreview> {
   const person = await db.selectFrom('people').select(['first_name', 'last_name']).where('id', '=', personId).executeTakeFirst();
   if (!person) throw notFound({ nl: 'Persoon', en: 'Person' });
-  const mail = await testMailboxMessages(db, env.dataDir, personId);
+  const mail = (await testMailboxMessages(db, env.dataDir, [personId])).get(personId)!;
   try {
     await inTransaction(db, async (trx) => {
       throw new Rollback(await runErasure(trx, env, { personId, actor: 'preview', source: 'staff', deferIndexRewrite: true }, mail.length));

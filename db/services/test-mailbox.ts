@@ -112,38 +112,45 @@ function addressText(a: AddressObject | AddressObject[] | undefined): string {
  * headers or body, decoded as a mail reader shows them. Needles shorter than 5 characters are ignored.
  */
 export async function findInTestMailbox(dataDir: string, needles: readonly string[]): Promise<string[]> {
+  return (await findInTestMailboxForEach(dataDir, [needles]))[0]!;
+}
+
+/** The same for several people at once, reading each message once: the messages per set of needles. */
+export async function findInTestMailboxForEach(dataDir: string, needleSets: readonly (readonly string[])[]): Promise<string[][]> {
   const folder = testMailboxFolder(dataDir);
-  const wanted = [...new Set(needles.map((n) => n.trim().toLowerCase()).filter((n) => n.length >= 5))];
-  if (!wanted.length || !existsSync(folder)) return [];
-  const mentions = (text: string | null | undefined) => {
-    const lower = (text ?? '').toLowerCase();
-    return wanted.some((n) => lower.includes(n));
-  };
+  const sets = needleSets.map((needles) => [...new Set(needles.map((n) => n.trim().toLowerCase()).filter((n) => n.length >= 5))]);
+  const found: string[][] = sets.map(() => []);
+  if (!sets.some((s) => s.length) || !existsSync(folder)) return found;
   const lines = new Map<string, string>();
   for (const l of readIndex(folder)) if (l.entry) lines.set(l.entry.id, l.line);
-  const ids = new Set([...lines.keys(), ...emlIds(folder)]);
-  const found: string[] = [];
-  for (const id of ids) {
-    if (mentions(lines.get(id))) {
-      found.push(id);
-      continue;
-    }
+  for (const id of new Set([...lines.keys(), ...emlIds(folder)])) {
+    // Cheapest first: the index line, the raw message, and only then the decoded one.
+    const open = sets.map((_, i) => i);
+    const match = (text: string | null | undefined) => {
+      const lower = (text ?? '').toLowerCase();
+      for (let k = open.length - 1; k >= 0; k--) {
+        const i = open[k]!;
+        if (sets[i]!.some((n) => lower.includes(n))) {
+          found[i]!.push(id);
+          open.splice(k, 1);
+        }
+      }
+    };
+    match(lines.get(id));
+    if (!open.length) continue;
     let raw: Buffer;
     try {
       raw = readFileSync(path.join(folder, `${id}.eml`));
     } catch {
       continue;
     }
-    if (mentions(raw.toString('latin1'))) {
-      found.push(id);
-      continue;
-    }
+    match(raw.toString('latin1'));
+    if (!open.length) continue;
     const parsed = await simpleParser(raw);
-    const decoded = [
+    match([
       parsed.subject, addressText(parsed.from), addressText(parsed.to), addressText(parsed.cc), addressText(parsed.replyTo),
       parsed.text, typeof parsed.html === 'string' ? parsed.html : '',
-    ].join('\n');
-    if (mentions(decoded)) found.push(id);
+    ].join('\n'));
   }
   return found;
 }

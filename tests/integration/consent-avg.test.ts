@@ -359,7 +359,13 @@ describe('retention', () => {
     expect(await h.call('people.get', { id: quiet })).toBeTruthy();
     void subscribed; void fresh; void left;
 
+    await intoTestMailbox(h, [
+      { to: '"Stil Bewaar" <stil@example.org>', subject: 'Test', text: 'Beste Stil,' },
+      { to: 'lezer@example.org', subject: 'Test', text: 'Contact: Gesprek Bewaar.' },
+      { to: 'ook@example.org', subject: 'Test', text: 'Blijft.' },
+    ]);
     const applied = await h.call('retention.apply', { personIds: [quiet, talked, subscribed], actor: ACTOR });
+    expect((await h.call('sending.testMailbox.list', {})).messages.map((m) => m.to)).toEqual([['ook@example.org']]);
     expect(applied.erased.map((e) => e.personId).sort()).toEqual([quiet, talked].sort());
     expect(applied.skipped).toEqual([{ personId: subscribed, reason: 'not_eligible' }]);
     expect((await h.fail('people.get', { id: quiet })).code).toBe('not_found');
