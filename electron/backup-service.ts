@@ -5,12 +5,12 @@ import { SECRETS_DIR } from '../db/secrets';
 import {
   backupFolderOf, checkCopy, expiryOf, checkIntegrity, copyDatabaseFile, createBackup, DEFAULT_BACKUP_FOLDER, describeBackup,
   listBackupFiles, listBackupsWithExpiry, newestGoodBackup, openSqliteFile, useNativeBinding, parseBackupName, pruneBackups, readBackupSettings,
-  removePartialBackups, schemaStatus, writeBackupSettings,
+  removePartialBackups, restrictBackupFolder, schemaStatus, writeBackupSettings,
   type BackupCounts, type BackupFile, type BackupKind, type BackupSettings, type VerifiedBackup,
 } from '../db/backup';
 import { DATABASE_FILE, migrateToLatest, openDatabase, type OpenedDatabase } from '../db/connection';
 import {
-  acquireInstanceLock, classifyStorageError, ensureWritableDir, fsyncPath, inspectFileHeader, removeDatabaseFiles,
+  acquireInstanceLock, classifyStorageError, ensureWritableDir, fsyncPath, inspectFileHeader, removeDatabaseFiles, restrictMode, restrictTree,
   storageError, StorageError, type InstanceLock, type Messages,
 } from '../db/storage';
 import type { BackupEntry, BackupStatus, RestoreResult } from './commands/backup.contract';
@@ -53,6 +53,10 @@ export async function openDataFolder(options: OpenDataFolderOptions): Promise<{ 
   let fresh = false;
   try {
     removeDatabaseFiles(path.join(dataDir, RESTORE_STAGE));
+    // Folders and files of older versions were readable by other users of the computer.
+    restrictTree(dataDir);
+    const settings = readBackupSettings(dataDir);
+    if (settings.folder) restrictBackupFolder(settings.folder, false);
     const header = inspectFileHeader(file);
     if (header === 'foreign') throw storageError('not_schakel_database', { path: file });
     fresh = header === 'missing';
@@ -443,6 +447,7 @@ export class BackupService {
             const final = path.join(target, b.file);
             const partial = path.join(target, `.${b.file}.partial`);
             copyFileSync(b.path, partial);
+            restrictMode(partial);
             fsyncPath(partial);
             copied.push({ partial, final, source: b.path });
           }
@@ -498,6 +503,7 @@ function toEntry(b: VerifiedBackup | (BackupFile & { problem: Messages }), expir
 function copySecrets(from: string, to: string, overwrite: boolean): void {
   if (!existsSync(from)) return;
   mkdirSync(to, { recursive: true, mode: 0o700 });
+  restrictMode(to);
   for (const name of readdirSync(from)) {
     const target = path.join(to, name);
     if (!overwrite && existsSync(target)) continue;

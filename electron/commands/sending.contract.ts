@@ -148,6 +148,11 @@ export interface TestMailboxMessage {
   size: number;
 }
 
+export interface TestMailboxSettings {
+  /** Messages older than this many days are removed from the test mailbox. */
+  keepDays: number;
+}
+
 export const sendingContract = {
   'sending.settings.get': command(z.object({})).returns<SendingSettingsView>(),
   'sending.settings.save': command(sendingSettingsInput).returns<SendingSettingsView>(),
@@ -179,7 +184,10 @@ export const sendingContract = {
 
   'sending.testMailbox.list': command(z.object({
     offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100),
-  })).returns<{ notice: Messages; total: number; messages: TestMailboxMessage[] }>(),
+  })).returns<{ notice: Messages; total: number; keepDays: number; messages: TestMailboxMessage[] }>(),
+  /** How long the test mailbox keeps messages; older ones are removed at once. */
+  'sending.testMailbox.saveSettings': command(z.object({ keepDays: z.number().int().min(1).max(3650) }))
+    .returns<TestMailboxSettings & { removed: number }>(),
   'sending.testMailbox.get': command(z.object({ id: z.string().regex(/^[\w.-]{1,100}$/) })).returns<
     TestMailboxMessage & { notice: Messages; html: string | null; text: string; headers: { key: string; value: string }[] }
   >(),

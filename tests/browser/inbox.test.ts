@@ -4,14 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
 import type { Dovecot } from '../helpers/dovecot';
-import { dovecotMissingReason, TestMailbox } from '../helpers/inbox';
+import { TestMailbox } from '../helpers/inbox';
+import { DOVECOT, requireSystem } from '../helpers/system';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
 
-describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP server (dovecot)', () => {
+describe('the mailbox screens against a real IMAP server (dovecot)', () => {
   let browser: Browser;
   let mailbox: TestMailbox;
   let dovecot: Dovecot;

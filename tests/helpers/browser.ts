@@ -4,12 +4,15 @@ import { chromium, type Browser, type BrowserContext, type Download, type Page }
 import type { BackupScheduleOptions } from '../../electron/backup-service';
 import { serveBrowserMode, type BrowserServer } from '../../electron/server/http';
 import { createTestCore, type TestCore } from './core';
+import { CHROMIUM as CHROMIUM_PACKAGE, requireSystem } from './system';
 
 /** Built renderer; `npm test` builds it first (`npm run build:renderer`). */
 export const STATIC_DIR = path.resolve('dist/renderer');
 export const SCREENSHOT_DIR = path.resolve('tests/screenshots');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PACKAGE.binary;
+// Every file that imports this is a browser test: without Chromium it fails (or installs it), never skips.
+requireSystem(CHROMIUM_PACKAGE);
 
 export function launchBrowser(): Promise<Browser> {
   if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {

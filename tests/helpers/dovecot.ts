@@ -3,15 +3,16 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DOVECOT, requireSystem } from './system';
 
-export const DOVECOT_BINARY = process.env.SCHAKEL_DOVECOT ?? '/usr/sbin/dovecot';
+export const DOVECOT_BINARY = DOVECOT.binary;
 /** Debian/Ubuntu package that provides the binary and the IMAP service. */
-export const DOVECOT_PACKAGE = 'dovecot-imapd';
+export const DOVECOT_PACKAGE = DOVECOT.aptPackage;
 
+/** Never a reason to skip any more: installs dovecot or throws (see system.ts). Use requireSystem(DOVECOT). */
 export function dovecotMissingReason(): string | null {
-  return existsSync(DOVECOT_BINARY)
-    ? null
-    : `IMAP tests skipped: ${DOVECOT_BINARY} not found (install the Debian package "${DOVECOT_PACKAGE}")`;
+  requireSystem(DOVECOT);
+  return null;
 }
 
 export interface Dovecot {

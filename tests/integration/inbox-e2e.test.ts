@@ -3,15 +3,15 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import type { TestCore } from '../helpers/core';
-import { dovecotMissingReason, PROCESSED, useTestMailbox } from '../helpers/inbox';
+import { PROCESSED, useTestMailbox } from '../helpers/inbox';
+import { DOVECOT, requireSystem } from '../helpers/system';
 import { NEWSLETTER_SETTINGS, readyEdition } from '../helpers/smtp';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT);
 
 const READERS = ['anna', 'bram', 'carla', 'daan'];
 
-describe.skipIf(skipReason !== null)('from a sent edition to an unsubscribe by mail and the next send (test mailbox, dovecot)', () => {
+describe('from a sent edition to an unsubscribe by mail and the next send (test mailbox, dovecot)', () => {
   const mailbox = useTestMailbox();
 
   /** Four people on a list through the commands, an edition to that list sent to the built-in test mailbox. */

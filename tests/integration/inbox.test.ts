@@ -9,17 +9,17 @@ import type { SendJobDetail } from '../../electron/commands/sending.contract';
 import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/services/inbox';
 import { hasherFor } from '../../electron/handlers/consent';
 import { createTestCore, type TestCore } from '../helpers/core';
-import { dovecotMissingReason, PROCESSED, useTestMailbox } from '../helpers/inbox';
+import { PROCESSED, useTestMailbox } from '../helpers/inbox';
+import { DOVECOT, requireSystem } from '../helpers/system';
 import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
 import { invoke, readyEdition, seedSubscribers, sendableWorld } from '../helpers/smtp';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 
-describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dovecot)', () => {
+describe('the inbox against a real IMAP server (dovecot)', () => {
   const mailbox = useTestMailbox();
   const smtp = useTestSmtpServer();
   let crashAfter: number | null = null;
@@ -225,7 +225,7 @@ describe.skipIf(skipReason !== null)('the inbox against a real IMAP server (dove
   }, 60_000);
 });
 
-describe.skipIf(skipReason !== null)('the inbox acts on bounces and complaints only with proof (dovecot)', () => {
+describe('the inbox acts on bounces and complaints only with proof (dovecot)', () => {
   const mailbox = useTestMailbox();
   const smtp = useTestSmtpServer();
 

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { SendJobDetail, SendJobStatus, SendJobSummary, SendRecipientView, TestMailboxMessage } from '../../../electron/commands/contract';
 import type { Messages } from '../../../electron/commands/spec';
 import { errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
-import { DetailLoadState, EmptyState, ErrorBox, Loading, PageHeader, useToast } from '../components/ui';
+import { DetailLoadState, EmptyState, ErrorBox, FormError, Loading, PageHeader, TextField, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n, type Lang, type MessageKey } from '../i18n';
 import { href, idFrom, navigate } from '../router';
@@ -490,6 +490,47 @@ function MailboxBanner({ notice }: { notice?: Messages | null }) {
   );
 }
 
+/** How many days the test mailbox keeps messages (older ones are removed); changeable here. */
+function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () => void }) {
+  const { t, tc, formatNumber } = useI18n();
+  const toast = useToast();
+  const [days, setDays] = useState(String(keepDays));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setDays(String(keepDays)), [keepDays]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 3650) {
+      setError(t('mailbox.keepInvalid'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await invoke('sending.testMailbox.saveSettings', { keepDays: n });
+      toast.show(r.removed ? tc('mailbox.keepSavedRemoved', r.removed, { count: formatNumber(r.removed) }) : t('mailbox.keepSaved'));
+      onSaved();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form-card" onSubmit={save} noValidate data-testid="test-mailbox-keep">
+      <p className="muted">{tc('mailbox.keepText', keepDays, { count: formatNumber(keepDays) })}</p>
+      <FormError message={error} />
+      <div className="inline-form">
+        <TextField id="test-mailbox-keep-days" fieldClass="field-days" label={t('mailbox.keepDays')} type="number" min={1} max={3650} value={days} onChange={setDays} />
+        <button type="submit" className="button" disabled={busy}>
+          {t('mailbox.keepSave')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function MailboxScreen() {
   const { t, tc, formatNumber, formatDateTime } = useI18n();
   const [limit, setLimit] = useState(PAGE);
@@ -503,6 +544,7 @@ function MailboxScreen() {
       <MailboxBanner notice={list.data?.notice} />
       <ErrorBox message={list.error} onRetry={list.reload} />
       {list.loading && !list.data ? <Loading /> : null}
+      {list.data ? <MailboxKeepDays keepDays={list.data.keepDays} onSaved={list.reload} /> : null}
       {list.data && total === 0 ? (
         <div className="card">
           <EmptyState title={t('mailbox.empty')} text={t('mailbox.emptyText')} />
