@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { MicrosoftAuth, type MicrosoftResource } from '../../db/mail/microsoft/auth';
 import type { TestCa } from './ms-tls';
 
 /**
@@ -551,4 +552,13 @@ export async function signInWithoutBrowser(
 
 function decodeHtml(s: string): string {
   return s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
+}
+
+/** A MicrosoftAuth pointed at the stand-in, already signed in as `username` (through the sign-in page). */
+export async function signedInAuth(ca: TestCa, idp: MsIdentity, username = idp.users[0]!.username, resource: MicrosoftResource = 'outlook'): Promise<MicrosoftAuth> {
+  const auth = new MicrosoftAuth({ clientId: idp.clientId, tenant: idp.tenant, authorityHost: idp.origin, fetch: ca.fetch });
+  let page: Promise<unknown> = Promise.resolve();
+  await auth.signIn({ resource, openBrowser: async (url) => void (page = signInWithoutBrowser(ca, url, { username })) });
+  await page;
+  return auth;
 }
