@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
@@ -28,6 +28,10 @@ export function createTestCa(): TestCa {
   writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   run(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
     '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
+  // dovecot's auth process (another user) reads the CA certificate; the keys stay private.
+  chmodSync(dir, 0o755);
+  for (const k of ['ca.key', 'server.key']) chmodSync(f(k), 0o600);
+  chmodSync(f('ca.pem'), 0o644);
   const caPem = readFileSync(f('ca.pem'), 'utf8');
   const dispatcher = new Agent({ connect: { ca: caPem } });
   const caFetch: FetchLike = (url, init) =>
