@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface TestCa {
   caFile: string;
   keyPem: string;
   certPem: string;
+  /** SHA-256 of the server certificate's public key (base64), for Chromium's --ignore-certificate-errors-spki-list. */
+  serverSpki: string;
   /** Global fetch that trusts this CA (and only for its own requests; nothing global is changed). */
   fetch: FetchLike;
   close(): Promise<void>;
@@ -38,6 +41,7 @@ export function createTestCa(): TestCa {
     fetch(url, { ...init, dispatcher } as unknown as RequestInit);
   return {
     dir, caPem, caFile: f('ca.pem'), keyPem: readFileSync(f('server.key'), 'utf8'), certPem: readFileSync(f('server.pem'), 'utf8'),
+    serverSpki: createHash('sha256').update(new X509Certificate(readFileSync(f('server.pem'))).publicKey.export({ type: 'spki', format: 'der' })).digest('base64'),
     fetch: caFetch,
     async close() {
       await dispatcher.close();
