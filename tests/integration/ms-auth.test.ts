@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MicrosoftAuth, MICROSOFT_SCOPES, type MicrosoftAuthConfig } from '../../db/mail/microsoft/auth';
 import { aesGcmKeyStore, encryptedCachePlugin, memorySealedStorage } from '../../db/mail/microsoft/cache';
@@ -184,5 +184,40 @@ describe('Microsoft sign-in (MSAL against the identity stand-in)', () => {
     const err = await auth.getAccessToken('outlook').catch((e: unknown) => e);
     expect((err as MicrosoftAuthError).code).toBe('ms_not_signed_in');
     expect((err as MicrosoftAuthError).messages.nl).toContain('Meld je eerst aan');
+  });
+
+  it('the stand-in enforces PKCE: no challenge, no sign-in page; a wrong verifier gets no token', async () => {
+    const base = `${idp.authority}/oauth2/v2.0/authorize`;
+    const q = new URLSearchParams({
+      client_id: idp.clientId, response_type: 'code', redirect_uri: 'http://localhost:1234', response_mode: 'form_post',
+      scope: 'openid offline_access https://outlook.office.com/SMTP.Send', state: 's1',
+    });
+    const withoutPkce = await (await ca.fetch(`${base}?${q.toString()}`)).text();
+    expect(withoutPkce).toContain('invalid_request');
+    expect(withoutPkce).not.toContain('name="username"');
+
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    q.set('code_challenge', challenge);
+    q.set('code_challenge_method', 'S256');
+    const page = await (await ca.fetch(`${base}?${q.toString()}`)).text();
+    const request = /name="request" value="([^"]+)"/.exec(page)![1]!;
+    const posted = await (await ca.fetch(`${base}/signin`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ request, action: 'signin', username: 'secretariaat@jvon.nl' }).toString(),
+    })).text();
+    const code = /name="code" value="([^"]+)"/.exec(posted)![1]!;
+    const redeem = (codeVerifier: string) => ca.fetch(`${idp.authority}/oauth2/v2.0/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: idp.clientId, grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:1234',
+        code_verifier: codeVerifier, scope: 'openid offline_access https://outlook.office.com/SMTP.Send',
+      }).toString(),
+    });
+    const wrong = await redeem(randomBytes(32).toString('base64url'));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50148] });
+    // The code is spent by the failed attempt, as single-use codes are.
+    expect((await redeem(verifier)).status).toBe(400);
   });
 });
