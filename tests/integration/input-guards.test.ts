@@ -1,3 +1,6 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestCore, type TestCore } from '../helpers/core';
 
@@ -45,5 +48,30 @@ describe('mail settings without TLS', () => {
     }
     expect((await core.call('sending.settings.save', { ...smtp, host: 'smtp.example.org', security: 'starttls', port: 587 } as never)).host).toBe('smtp.example.org');
     expect((await core.call('inbox.settings.save', { ...imap, host: 'imap.example.org', security: 'tls', port: 993 } as never)).host).toBe('imap.example.org');
+  });
+});
+
+describe('backup.inspect on something that is not a file', () => {
+  it('refuses a folder with a clear message', async () => {
+    const folder = path.join(core.dataDir, 'een-map.db');
+    mkdirSync(folder);
+    const error = await failure('backup.inspect', { path: folder });
+    expect(error.message).toContain('is geen bestand maar een map');
+    expect((await failure('backup.inspect', { path: folder }, 'en')).message).toContain('is not a file but a folder');
+  });
+
+  it('refuses a named pipe without opening it (opening would block the whole server)', async () => {
+    const fifo = path.join(core.dataDir, 'pijp.db');
+    execFileSync('mkfifo', [fifo]);
+    // Should the pipe be opened after all, this writer unblocks it after a while, so the test fails instead of hanging.
+    const writer = spawn('sh', ['-c', `sleep 2; printf x > "${fifo}"`], { stdio: 'ignore' });
+    try {
+      const started = Date.now();
+      const error = await failure('backup.inspect', { path: fifo });
+      expect(error.message).toContain('is geen bestand maar een map of een speciaal bestand');
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      writer.kill('SIGKILL');
+    }
   });
 });
