@@ -168,7 +168,7 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
     let launched = false;
-    if (code !== null) {
+    if (code !== null && req.method === 'GET') {
       const expires = codes.get(code);
       codes.delete(code);
       launched = expires !== undefined && expires > Date.now();
