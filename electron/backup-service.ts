@@ -189,6 +189,22 @@ export function backupServiceOf(ctx: Context): BackupService {
   return service;
 }
 
+/** A folder or a named pipe (which would block every read) is refused before it is opened. */
+function requireRegularFile(file: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file);
+  } catch {
+    return; // missing or unreadable: the callers report that themselves
+  }
+  if (!st.isFile()) {
+    throw new StorageError('not_schakel_database', {
+      nl: `${file} is geen bestand maar een map of een speciaal bestand. Kies een reservekopie (een .db-bestand).`,
+      en: `${file} is not a file but a folder or a special file. Choose a backup (a .db file).`,
+    });
+  }
+}
+
 export class BackupService {
   private readonly ctx: Context;
   private databaseValue: OpenedDatabase;
@@ -311,6 +327,7 @@ export class BackupService {
   /** Date, size, counts and schema of any database file the user picked. */
   inspect(filePath: string): BackupEntry {
     const resolved = path.resolve(filePath);
+    requireRegularFile(resolved);
     const header = inspectFileHeader(resolved);
     if (header === 'missing') throw storageError('backup_not_found', { path: resolved });
     const st = statSync(resolved);
@@ -365,6 +382,7 @@ export class BackupService {
           en: 'This is the data file now in use, not a backup. Choose a backup.',
         });
       }
+      requireRegularFile(source);
       const stage = path.join(this.dataDir, RESTORE_STAGE);
       let before: Messages = { nl: 'Er is niets teruggezet.', en: 'Nothing was restored.' };
       try {

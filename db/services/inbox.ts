@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type DbOrTx } from '../connection';
-import { normaliseEmail } from '../text';
+import { CLEARTEXT_REFUSED, isLoopbackHost, normaliseEmail } from '../text';
 import { CommandError, notFound } from '../../electron/commands/errors';
 import type {
   ImapSettings, InboxCheckResult, InboxConnectionResult, InboxHistoryFilter, InboxHistoryPage, InboxKind, InboxSettingsInput, InboxSettingsView,
@@ -52,6 +52,11 @@ export async function saveImapSettings(db: DbOrTx, passwords: PasswordStore, inp
     throw new CommandError('invalid_settings', {
       nl: 'De instellingen zijn niet opgeslagen. De servernaam is ongeldig.', en: 'The settings were not saved. The server name is invalid.',
     }, [{ path: 'host', message: { nl: 'Ongeldige servernaam.', en: 'Invalid server name.' } }]);
+  }
+  if (s.security === 'none' && s.host && !isLoopbackHost(s.host)) {
+    throw new CommandError('invalid_settings', {
+      nl: `De instellingen zijn niet opgeslagen. ${CLEARTEXT_REFUSED.nl}`, en: `The settings were not saved. ${CLEARTEXT_REFUSED.en}`,
+    }, [{ path: 'security', message: CLEARTEXT_REFUSED }]);
   }
   if (s.folder === s.processedFolder) {
     throw new CommandError('invalid_settings', {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { DbOrTx } from '../connection';
 import { secretPath } from '../secrets';
-import { isValidEmail } from '../text';
+import { CLEARTEXT_REFUSED, isLoopbackHost, isValidEmail } from '../text';
 import { CommandError } from '../../electron/commands/errors';
 import type {
   ConnectionProblem, ConnectionTestResult, PacingLimits, ProviderProfile, SendingSettingsInput, SendingSettingsView, SmtpSecurity, SmtpSettings,
@@ -61,6 +61,7 @@ export function validateSmtpSettings(s: SmtpSettings): Issue[] {
   if (s.host && !/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(s.host)) {
     issues.push({ path: 'host', message: { nl: `"${s.host}" is geen geldige servernaam.`, en: `"${s.host}" is not a valid server name.` } });
   }
+  if (s.security === 'none' && s.host && !isLoopbackHost(s.host)) issues.push({ path: 'security', message: CLEARTEXT_REFUSED });
   email('senderEmail', isConfigured(s));
   email('replyTo', false);
   if (s.httpsUnsubscribeUrl && !/^https:\/\/[^\s/]+\.[^\s]+$/i.test(s.httpsUnsubscribeUrl)) {

@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { command, type Messages } from './spec';
+import { command, singleLine, type Messages } from './spec';
 
 const id = z.number().int().positive();
 
 export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
 
-export const inboxSettingsInput = z.object({
+export const inboxSettingsInput = z.strictObject({
   host: z.string().trim().max(253).default(''),
   port: z.number().int().min(1).max(65535).default(993),
   security: z.enum(IMAP_SECURITIES).default('tls'),
-  user: z.string().trim().max(320).default(''),
+  user: singleLine().max(320).default(''),
   /** undefined: keep the stored password; '' clears it */
   password: z.string().max(1000).optional(),
-  folder: z.string().trim().min(1).max(200).default('INBOX'),
+  folder: singleLine().min(1).max(200).default('INBOX'),
   /** Processed mail is moved here; created when missing. */
-  processedFolder: z.string().trim().min(1).max(200).default('Schakel verwerkt'),
+  processedFolder: singleLine().min(1).max(200).default('Schakel verwerkt'),
   /** Minutes between automatic checks while Schakel runs; 0: only on "Nu controleren". */
   pollMinutes: z.number().int().min(0).max(1440).default(5),
   /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
@@ -151,25 +151,25 @@ export interface InboxSummary {
 }
 
 export const inboxContract = {
-  'inbox.settings.get': command(z.object({})).returns<InboxSettingsView>(),
+  'inbox.settings.get': command(z.strictObject({})).returns<InboxSettingsView>(),
   'inbox.settings.save': command(inboxSettingsInput).returns<InboxSettingsView>(),
-  'inbox.settings.testConnection': command(z.object({})).returns<InboxConnectionResult>(),
-  'inbox.checkNow': command(z.object({})).returns<InboxCheckResult>(),
-  'inbox.review.list': command(z.object({ status: z.enum(['open', 'done', 'all']).default('open') })).returns<ReviewItemView[]>(),
-  'inbox.review.act': command(z.object({
+  'inbox.settings.testConnection': command(z.strictObject({})).returns<InboxConnectionResult>(),
+  'inbox.checkNow': command(z.strictObject({})).returns<InboxCheckResult>(),
+  'inbox.review.list': command(z.strictObject({ status: z.enum(['open', 'done', 'all']).default('open') })).returns<ReviewItemView[]>(),
+  'inbox.review.act': command(z.strictObject({
     id,
     action: z.enum(REVIEW_ACTIONS),
     /** For unsubscribe_list. */
     listId: id.optional(),
     /** Links the message to a person when the sender was not recognised. */
     personId: id.optional(),
-    actor: z.string().trim().min(1).max(200),
+    actor: singleLine().min(1).max(200),
   })).returns<ReviewItemView>(),
-  'inbox.history.list': command(z.object({
+  'inbox.history.list': command(z.strictObject({
     filter: z.enum(HISTORY_FILTER_KEYS).default('all'),
     limit: z.number().int().min(1).max(500).default(100),
     offset: z.number().int().min(0).default(0),
   })).returns<InboxHistoryPage>(),
-  'inbox.summary': command(z.object({})).returns<InboxSummary>(),
-  'inbox.status': command(z.object({})).returns<InboxStatus>(),
+  'inbox.summary': command(z.strictObject({})).returns<InboxSummary>(),
+  'inbox.status': command(z.strictObject({})).returns<InboxStatus>(),
 };

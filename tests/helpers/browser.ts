@@ -69,7 +69,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  await page.goto(server.url);
+  await page.goto(server.launchUrl());
   await page.getByRole('navigation').waitFor();
   return {
     core,
