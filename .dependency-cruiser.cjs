@@ -20,14 +20,14 @@ module.exports = {
       severity: 'error',
       comment: 'The renderer imports the command contracts (types only) and db/shared, nothing else outside renderer/.',
       from: { path: '^renderer/src/' },
-      to: { path: '^(db|electron|templates|scripts)/', pathNot: ['^db/shared/', '^electron/commands/[^/]+\\.contract\\.ts$'] },
+      to: { path: '^(db|electron|templates|scripts)/', pathNot: ['^db/shared/', '^electron/commands/([^/]+\\.contract|contract|spec)\\.ts$'] },
     },
     {
       name: 'renderer-contracts-types-only',
       severity: 'error',
       comment: 'Contracts reach the renderer as types; run-time values come from db/shared.',
       from: { path: '^renderer/src/' },
-      to: { path: '^electron/commands/[^/]+\\.contract\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^electron/commands/([^/]+\\.contract|contract|spec)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'shared-is-browser-safe',
