@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readOrCreateKey } from '../secrets';
-import { HmacSha256 } from './hmac-sha256';
 import { NEWSLETTER_KEY_FILE } from './newsletter';
 
 // The X-Schakel-Recipient trace header: "<row>.<mac>", the mac an HMAC over job and row with the
@@ -9,14 +8,14 @@ import { NEWSLETTER_KEY_FILE } from './newsletter';
 const TRACE_RE = /^([0-9]{1,15})\.([A-Za-z0-9_-]{22})$/;
 
 export class TraceSigner {
-  private readonly hmac: HmacSha256;
+  private readonly key: KeyObject;
 
   constructor(key: Buffer) {
-    this.hmac = new HmacSha256(key);
+    this.key = createSecretKey(key);
   }
 
   private mac(jobId: number, rowId: number): string {
-    return this.hmac.digest(`schakel:trace:${jobId}.${rowId}`).slice(0, 22);
+    return createHmac('sha256', this.key).update(`schakel:trace:${jobId}.${rowId}`).digest('base64url').slice(0, 22);
   }
 
   sign(jobId: number, rowId: number): string {
