@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Db, DbOrTx } from '../connection';
@@ -192,27 +192,27 @@ export class GroupCommit<T> {
   }
 }
 
-/** Per message: written "sending" once a connection takes it; the body waits for that commit. */
+/** Per message: whether the whole body, up to the final dot of DATA, went to the connection. */
 interface Gate {
-  taken: () => Promise<void>;
-  /** The whole body, up to the final dot, went to the connection. */
   transmitted: boolean;
 }
 
 const GATE = 'schakelGate';
 
-/** nodemailer 'stream' plugin: the message's stream is made when a pooled connection takes it, so that is when it counts as attempted. */
+/**
+ * nodemailer 'stream' plugin: notes when the message's stream (made when a pooled connection takes it) has been read to
+ * the end; the data stream then writes the final dot at once. nodemailer reports a lost connection the same way at
+ * every step ('CONN'), so this is how a loss after the dot is told apart from one before it.
+ */
 function gateStream(mail: { data: object; message: { createReadStream: (options?: never) => Readable } }, done: (err?: Error | null) => void): void {
   const gate = (mail.data as { [GATE]?: Gate })[GATE];
   if (gate) {
     const create = mail.message.createReadStream.bind(mail.message);
     mail.message.createReadStream = (options?: never) => {
       const source = create(options);
-      const out = new PassThrough();
-      source.once('error', (e) => out.destroy(e));
-      out.once('end', () => { gate.transmitted = true; });
-      gate.taken().then(() => source.pipe(out), (e: unknown) => out.destroy(e as Error));
-      return out;
+      gate.transmitted = false;
+      source.once('end', () => { gate.transmitted = true; });
+      return source;
     };
   }
   done();
@@ -600,17 +600,20 @@ export class SendWorker {
 
         let nextIndex = 0;
         const lane = async () => {
+          let answered: Promise<void> | null = null;
           while (nextIndex < ready.length && !fault && !this.stopped) {
             const r = ready[nextIndex++]!;
-            const gate: Gate = {
-              transmitted: false,
-              taken: () => writer.add({ kind: 'sending', r, at: new Date(this.clock.now()).toISOString() }),
-            };
+            // Durable before the transport has it, together with the previous outcome of this lane (same or earlier
+            // commit): after a crash at most one message per lane can be uncertain.
+            await writer.add({ kind: 'sending', r, at: new Date(this.clock.now()).toISOString() });
+            const gate: Gate = { transmitted: false };
             const o = await this.sendOne(transport, job, editionNumber, r, mergers[r.language](r.merge), t, letter.unsubscribeAddress, gate);
             // No answer after the final dot of DATA: uncertain, never retried silently. An answer (4xx/5xx) is an answer.
             const outcome: Outcome = o.kind === 'error' && gate.transmitted && !o.error.responseCode ? { kind: 'uncertain', error: o.error } : o;
-            await writer.add({ kind: 'outcome', r, o: outcome });
+            answered = writer.add({ kind: 'outcome', r, o: outcome });
+            answered.catch(() => {});
           }
+          await answered;
         };
         await Promise.all(Array.from({ length: Math.min(inFlight, ready.length) }, lane));
 

@@ -460,9 +460,10 @@ describe('outcomes, stages and counters', () => {
     const job = await made.call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
     expect(await made.worker.runToEnd(job.id)).toBe('done');
     expect(seen).toHaveLength(1);
-    // Production batch (24 per connection): on today's whole-batch write all ten would still be "sending".
-    expect(seen[0]!.sending ?? 0).toBeLessThanOrEqual(2);
-    expect(seen[0]!.sent ?? 0).toBeGreaterThanOrEqual(6);
+    // Production batch (24 per connection): written per batch, all ten would still be "sending". Per message: at most
+    // the 4 handed to the one connection's transport, and the ones answered before it are recorded.
+    expect(seen[0]!.sending ?? 0).toBeLessThanOrEqual(4);
+    expect(seen[0]!.sent ?? 0).toBeGreaterThanOrEqual(3);
   });
 
   it('a 5.7.1 refusal at RCPT TO fails that recipient only; 5.7.x at MAIL FROM pauses the job', async () => {
