@@ -326,6 +326,8 @@ export interface SendRecipientTable {
   message_id: string | null;
   sent_at: string | null;
   updated_at: Timestamp;
+  /** When a connection took the message (migration 0010) */
+  attempted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SendEventTable {

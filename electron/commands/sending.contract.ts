@@ -132,6 +132,8 @@ export interface SendRecipientView {
   attempts: number;
   messageId: string | null;
   sentAt: string | null;
+  /** When a connection last took the message (shown with an uncertain outcome). */
+  attemptedAt: string | null;
 }
 
 export interface SendJobDetail extends SendJobSummary {
@@ -172,8 +174,8 @@ export const sendingContract = {
     limit: z.number().int().min(1).max(1000).default(100),
   })).returns<SendJobDetail>(),
   'sending.jobs.pause': command(z.strictObject({ id })).returns<SendJobSummary>(),
-  /** Also starts a job that became due while Schakel was closed. */
-  'sending.jobs.resume': command(z.strictObject({ id })).returns<SendJobSummary>(),
+  /** Also starts a job that became due while Schakel was closed. With a password: kept first (when it was missing). */
+  'sending.jobs.resume': command(z.strictObject({ id, password: z.string().min(1).max(1000).optional() })).returns<SendJobSummary>(),
   'sending.jobs.cancel': command(z.strictObject({ id })).returns<SendJobSummary>(),
   /** For recipients whose outcome is unknown after an interruption: send again, or record as sent. */
   'sending.jobs.resolveUncertain': command(z.strictObject({

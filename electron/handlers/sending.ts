@@ -7,6 +7,7 @@ import {
   testMailboxConnectionResult, type PasswordStore,
 } from '../../db/services/smtp';
 import { getTestMailboxSettings, saveTestMailboxSettings, TestMailbox } from '../../db/services/test-mailbox';
+import { CommandError } from '../commands/errors';
 import type { sendingContract } from '../commands/sending.contract';
 import type { Context, Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
@@ -104,7 +105,13 @@ export const sendingHandlers: Handlers<typeof sendingContract> = {
     sendingRuntime(ctx).worker.kick();
     return summary(ctx, id);
   },
-  'sending.jobs.resume': async (ctx, { id }) => {
+  'sending.jobs.resume': async (ctx, { id, password }) => {
+    if (password !== undefined) {
+      const { passwords } = sendingRuntime(ctx);
+      const refusal = passwords.refusal();
+      if (refusal) throw new CommandError('password_storage_unsafe', refusal);
+      passwords.set(password);
+    }
     await setJobStatus(ctx.db, id, 'resume', ctx.now());
     sendingRuntime(ctx).worker.kick();
     return summary(ctx, id);
