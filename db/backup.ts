@@ -2,10 +2,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations/index';
+import { SECRETS_DIR } from './secrets';
 import { normaliseEmail } from './text';
 import {
-  classifyStorageError, fsyncPath, inspectFileHeader, makeDir, removeDatabaseFiles, storageError, StorageError, writeFileAtomic,
-  type Messages,
+  classifyStorageError, createPrivateFile, fsyncPath, inspectFileHeader, makeDir, removeDatabaseFiles, restrictMode, storageError, StorageError,
+  writeFileAtomic, type Messages,
 } from './storage';
 
 export const BACKUP_KINDS = ['auto', 'manual', 'safety', 'update'] as const;
@@ -162,6 +163,25 @@ export function listBackupFiles(folder: string): BackupFile[] {
   return out.sort((a, b) => (a.createdAt === b.createdAt ? b.file.localeCompare(a.file) : b.createdAt.localeCompare(a.createdAt)));
 }
 
+/** Makes the backups in a folder (and the keys beside them) owner-only; the folder itself only when it is ours to tighten. */
+export function restrictBackupFolder(folder: string, includeFolder: boolean): void {
+  if (includeFolder) restrictMode(folder);
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (parseBackupName(name) || name === SECRETS_DIR) restrictMode(path.join(folder, name));
+  }
+  try {
+    for (const name of readdirSync(path.join(folder, SECRETS_DIR))) restrictMode(path.join(folder, SECRETS_DIR, name));
+  } catch {
+    // no keys beside the backups
+  }
+}
+
 /** Removes leftovers of backups that were interrupted (never counted as backups). */
 export function removePartialBackups(folder: string): void {
   let names: string[] = [];
@@ -283,6 +303,7 @@ async function waitUntilIdle(sqlite: BetterSqlite3.Database, timeoutMs = 60_000)
 export async function onlineCopy(sqlite: BetterSqlite3.Database, destination: string, pagesPerStep = PAGES_PER_STEP): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     await waitUntilIdle(sqlite);
+    createPrivateFile(destination);
     // A copy that starts while a write transaction is open transfers nothing: start again.
     const result = await sqlite.backup(destination, { progress: () => pagesPerStep });
     if (result.totalPages > 0 && existsSync(destination)) return;

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import { migrationProvider } from './migrations/index';
 import type { Database } from './schema';
+import { createPrivateFile, restrictMode } from './storage';
 
 export const DATABASE_FILE = 'schakel.db';
 
@@ -21,6 +22,9 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  // SQLite gives -wal and -shm the database file's mode: owner-only from the start.
+  createPrivateFile(file);
+  for (const companion of [`${file}-wal`, `${file}-shm`]) restrictMode(companion);
   const sqlite = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

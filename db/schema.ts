@@ -326,6 +326,8 @@ export interface SendRecipientTable {
   message_id: string | null;
   sent_at: string | null;
   updated_at: Timestamp;
+  /** When a connection took the message (migration 0010) */
+  attempted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SendEventTable {
@@ -358,6 +360,25 @@ export interface InboxReviewTable {
   handled_by: string | null;
   handled_at: string | null;
   created_at: ColumnType<Timestamp, Timestamp | undefined, never>;
+  /** Migration 0009: a bounce or complaint's named address, and the address Schakel sent to. */
+  report_address: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_address: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Migration 0009: what the mailbox did with each message. */
+export interface InboxHistoryTable {
+  id: Generated<number>;
+  message_id: string;
+  received_at: Timestamp;
+  kind: string;
+  outcome: string;
+  detail: string | null;
+  person_id: number | null;
+  list_id: number | null;
+  address: string | null;
+  from_address: string | null;
+  subject: string;
+  review_id: number | null;
 }
 
 export interface InboxSoftBounceTable {
@@ -418,6 +439,7 @@ export interface Database {
   inbox_messages: InboxMessageTable;
   inbox_review: InboxReviewTable;
   inbox_soft_bounces: InboxSoftBounceTable;
+  inbox_history: InboxHistoryTable;
   confirmations: ConfirmationTable;
 }
 

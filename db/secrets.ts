@@ -29,6 +29,7 @@ export function readOrCreateKey(dataDir: string, name: string, options: { create
   }
   if (!options.create) throw new SecretMissingError(file);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32' && (statSync(path.dirname(file)).mode & 0o777) !== 0o700) chmodSync(path.dirname(file), 0o700);
   const key = randomBytes(32);
   let fd: number;
   try {

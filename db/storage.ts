@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync,
+  chmodSync, closeSync, type Dirent, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync,
+  unlinkSync, writeSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -239,7 +240,7 @@ export function acquireInstanceLock(dataDir: string, now: Date = new Date()): In
   for (let attempt = 0; attempt < 5; attempt++) {
     let fd: number | null = null;
     try {
-      fd = openSync(file, 'wx');
+      fd = openSync(file, 'wx', PRIVATE_FILE);
       writeSync(fd, JSON.stringify(info));
       fsyncSync(fd);
       closeSync(fd);
@@ -290,7 +291,55 @@ function sleepSync(ms: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Files
+// Files: the data folder and everything Schakel writes is for its user only.
+
+/** Owner-only modes for what Schakel writes (not enforced on Windows). */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
+const modesApply = process.platform !== 'win32';
+const ownUid = typeof process.getuid === 'function' ? process.getuid() : -1;
+
+/** Sets an owner-only mode on a file or folder of ours; leaves symlinks and other users' files alone. */
+export function restrictMode(p: string): void {
+  if (!modesApply) return;
+  try {
+    const st = lstatSync(p);
+    if (st.uid !== ownUid || st.isSymbolicLink()) return;
+    const wanted = st.isDirectory() ? PRIVATE_DIR : PRIVATE_FILE;
+    if ((st.mode & 0o777) !== wanted) chmodSync(p, wanted);
+  } catch {
+    // gone, or not ours to change
+  }
+}
+
+/** Tightens a folder of ours and everything below it (files 0600, folders 0700). */
+export function restrictTree(root: string, depth = 4): void {
+  if (!modesApply) return;
+  restrictMode(root);
+  if (depth <= 0) return;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(root, e.name);
+    if (e.isDirectory()) restrictTree(p, depth - 1);
+    else if (e.isFile()) restrictMode(p);
+  }
+}
+
+/** Creates an empty file readable by its owner only (so SQLite's -wal and -shm get the same mode); an existing one is tightened. */
+export function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, 'a', PRIVATE_FILE));
+  } catch (error) {
+    rethrowClassified(error, file);
+  }
+  restrictMode(file);
+}
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -319,13 +368,13 @@ export function inspectFileHeader(file: string): 'missing' | 'empty' | 'sqlite' 
  */
 export function makeDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') rethrowClassified(error, dir);
     let missing = path.resolve(dir);
     while (!existsSync(path.dirname(missing)) && path.dirname(missing) !== missing) missing = path.dirname(missing);
     try {
-      mkdirSync(missing);
+      mkdirSync(missing, { mode: PRIVATE_DIR });
     } catch (inner) {
       if ((inner as NodeJS.ErrnoException).code !== 'ENOENT') rethrowClassified(inner, dir);
     }
@@ -354,7 +403,7 @@ export function ensureWritableDir(dir: string): void {
 export function writeFileAtomic(file: string, data: string): void {
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const fd = openSync(tmp, 'wx');
+    const fd = openSync(tmp, 'wx', PRIVATE_FILE);
     try {
       writeSync(fd, data);
       fsyncSync(fd);

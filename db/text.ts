@@ -29,3 +29,13 @@ export function isValidEmail(email: string): boolean {
   if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
   return domain.split('.').every((label) => label.length > 0 && !label.startsWith('-') && !label.endsWith('-'));
 }
+
+/** 127.0.0.1, localhost or ::1: the only hosts a mail connection without TLS may go to. */
+export function isLoopbackHost(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.trim().toLowerCase());
+}
+
+export const CLEARTEXT_REFUSED = {
+  nl: 'Zonder beveiliging gaan gebruikersnaam, wachtwoord en berichten onversleuteld over het netwerk; kies TLS of STARTTLS (zonder beveiliging mag alleen naar 127.0.0.1, localhost of ::1).',
+  en: 'Without security the user name, password and messages cross the network unencrypted; choose TLS or STARTTLS (no security is allowed only to 127.0.0.1, localhost or ::1).',
+};

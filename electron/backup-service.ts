@@ -5,12 +5,12 @@ import { SECRETS_DIR } from '../db/secrets';
 import {
   backupFolderOf, checkCopy, expiryOf, checkIntegrity, copyDatabaseFile, createBackup, DEFAULT_BACKUP_FOLDER, describeBackup,
   listBackupFiles, listBackupsWithExpiry, newestGoodBackup, openSqliteFile, useNativeBinding, parseBackupName, pruneBackups, readBackupSettings,
-  removePartialBackups, schemaStatus, writeBackupSettings,
+  removePartialBackups, restrictBackupFolder, schemaStatus, writeBackupSettings,
   type BackupCounts, type BackupFile, type BackupKind, type BackupSettings, type VerifiedBackup,
 } from '../db/backup';
 import { DATABASE_FILE, migrateToLatest, openDatabase, type OpenedDatabase } from '../db/connection';
 import {
-  acquireInstanceLock, classifyStorageError, ensureWritableDir, fsyncPath, inspectFileHeader, removeDatabaseFiles,
+  acquireInstanceLock, classifyStorageError, ensureWritableDir, fsyncPath, inspectFileHeader, removeDatabaseFiles, restrictMode, restrictTree,
   storageError, StorageError, type InstanceLock, type Messages,
 } from '../db/storage';
 import type { BackupEntry, BackupStatus, RestoreResult } from './commands/backup.contract';
@@ -53,6 +53,10 @@ export async function openDataFolder(options: OpenDataFolderOptions): Promise<{ 
   let fresh = false;
   try {
     removeDatabaseFiles(path.join(dataDir, RESTORE_STAGE));
+    // Folders and files of older versions were readable by other users of the computer.
+    restrictTree(dataDir);
+    const settings = readBackupSettings(dataDir);
+    if (settings.folder) restrictBackupFolder(settings.folder, false);
     const header = inspectFileHeader(file);
     if (header === 'foreign') throw storageError('not_schakel_database', { path: file });
     fresh = header === 'missing';
@@ -185,6 +189,22 @@ export function backupServiceOf(ctx: Context): BackupService {
   return service;
 }
 
+/** A folder or a named pipe (which would block every read) is refused before it is opened. */
+function requireRegularFile(file: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file);
+  } catch {
+    return; // missing or unreadable: the callers report that themselves
+  }
+  if (!st.isFile()) {
+    throw new StorageError('not_schakel_database', {
+      nl: `${file} is geen bestand maar een map of een speciaal bestand. Kies een reservekopie (een .db-bestand).`,
+      en: `${file} is not a file but a folder or a special file. Choose a backup (a .db file).`,
+    });
+  }
+}
+
 export class BackupService {
   private readonly ctx: Context;
   private databaseValue: OpenedDatabase;
@@ -307,6 +327,7 @@ export class BackupService {
   /** Date, size, counts and schema of any database file the user picked. */
   inspect(filePath: string): BackupEntry {
     const resolved = path.resolve(filePath);
+    requireRegularFile(resolved);
     const header = inspectFileHeader(resolved);
     if (header === 'missing') throw storageError('backup_not_found', { path: resolved });
     const st = statSync(resolved);
@@ -361,6 +382,7 @@ export class BackupService {
           en: 'This is the data file now in use, not a backup. Choose a backup.',
         });
       }
+      requireRegularFile(source);
       const stage = path.join(this.dataDir, RESTORE_STAGE);
       let before: Messages = { nl: 'Er is niets teruggezet.', en: 'Nothing was restored.' };
       try {
@@ -443,6 +465,7 @@ export class BackupService {
             const final = path.join(target, b.file);
             const partial = path.join(target, `.${b.file}.partial`);
             copyFileSync(b.path, partial);
+            restrictMode(partial);
             fsyncPath(partial);
             copied.push({ partial, final, source: b.path });
           }
@@ -498,6 +521,7 @@ function toEntry(b: VerifiedBackup | (BackupFile & { problem: Messages }), expir
 function copySecrets(from: string, to: string, overwrite: boolean): void {
   if (!existsSync(from)) return;
   mkdirSync(to, { recursive: true, mode: 0o700 });
+  restrictMode(to);
   for (const name of readdirSync(from)) {
     const target = path.join(to, name);
     if (!overwrite && existsSync(target)) continue;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startCore } from './core';
 import { hasDisplay } from './security';
 import { serveBrowserMode } from './server/http';
@@ -27,10 +28,15 @@ export interface BrowserModeOptions {
 }
 
 export interface BrowserModeHandle {
+  /** The address without any secret. */
   url: string;
   port: number;
   token: string;
   dataDir: string;
+  /** The private (0600) start page in the data folder; it always holds an unspent one-time code. */
+  launchFile: string;
+  /** A fresh one-time code URL that expires after `ttlMs` (for the terminal). */
+  launchUrl(ttlMs?: number): string;
   /** Closes the server, then the core (database). Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -48,8 +54,24 @@ function portProblem(error: unknown, port: number | undefined): LaunchError | nu
   return null;
 }
 
-/** Opens a URL in the default browser, detached; failures are ignored. */
-export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): void {
+export const LAUNCH_FILE = 'schakel-openen.html';
+export const PRINTED_CODE_TTL_MS = 10 * 60_000;
+
+/** A start page that forwards to a one-time code URL, readable by this user only. */
+function writeLaunchFile(file: string, url: string): void {
+  const html =
+    '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">' +
+    `<meta http-equiv="refresh" content="0;url=${url}"><title>Schakel</title>` +
+    `<p><a href="${url}">Schakel openen / Open Schakel</a></p>\n`;
+  writeFileSync(file, html, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/**
+ * Opens a URL or file in the default browser, detached; failures are ignored. Whatever is passed
+ * here is visible in the process list: never a secret.
+ */
+export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): void {
   const [command, args, verbatim] =
     platform === 'win32'
       ? ['cmd', ['/d', '/s', '/c', `"start "" "${url}""`], true]
@@ -62,6 +84,7 @@ export function openInBrowser(url: string, platform: NodeJS.Platform = process.p
       stdio: 'ignore',
       windowsHide: true,
       windowsVerbatimArguments: verbatim,
+      env,
     });
     child.on('error', () => {});
     child.unref();
@@ -91,8 +114,31 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     await core.close().catch(() => {});
     throw portProblem(error, options.port) ?? error;
   }
+  const launchFile = path.join(dataDir, LAUNCH_FILE);
+  let fileCode = '';
+  const refreshLaunchFile = () => {
+    const url = server.launchUrl();
+    fileCode = new URL(url).searchParams.get('code') ?? '';
+    writeLaunchFile(launchFile, url);
+  };
+  try {
+    refreshLaunchFile();
+  } catch (error) {
+    await server.close().catch(() => {});
+    await core.close().catch(() => {});
+    throw error;
+  }
+  server.onCodeUsed = (code) => {
+    if (code !== fileCode) return;
+    try {
+      refreshLaunchFile();
+    } catch {
+      // The printed URL still works; the file is rewritten at the next start.
+    }
+  };
   const platform = options.platform ?? process.platform;
-  if (options.open && hasDisplay(platform, options.env ?? process.env)) openInBrowser(server.url, platform);
+  const env = options.env ?? process.env;
+  if (options.open && hasDisplay(platform, env)) openInBrowser(pathToFileURL(launchFile).href, platform, env);
 
   let closing: Promise<void> | null = null;
   return {
@@ -100,11 +146,14 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     port: server.port,
     token: server.token,
     dataDir,
+    launchFile,
+    launchUrl: (ttlMs = PRINTED_CODE_TTL_MS) => server.launchUrl({ ttlMs }),
     close() {
       closing ??= (async () => {
         try {
           await server.close();
         } finally {
+          rmSync(launchFile, { force: true });
           await core.close();
         }
       })();

@@ -62,7 +62,7 @@ function guardContents(contents: WebContents): void {
 }
 
 function createWindow(): void {
-  mainWindow = new BrowserWindow(windowOptions(preloadPath));
+  mainWindow = new BrowserWindow(windowOptions(preloadPath, { packaged: app.isPackaged }));
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = null;

@@ -161,8 +161,11 @@ export function isPermissionAllowed(permission: string, requestingUrl: string): 
   return permission === 'clipboard-sanitized-write' && isAppUrl(requestingUrl);
 }
 
-/** BrowserWindow options: sandboxed, isolated, no Node, no webview, nothing experimental. */
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * BrowserWindow options: sandboxed, isolated, no Node, no webview, nothing experimental; DevTools
+ * only in a development run (`app.isPackaged` false).
+ */
+export function windowOptions(preloadPath: string, { packaged }: { packaged: boolean }): BrowserWindowConstructorOptions {
   if (!path.isAbsolute(preloadPath)) throw new Error(`Preload path must be absolute: ${preloadPath}`);
   return {
     width: 1280,
@@ -185,7 +188,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
-      devTools: true,
+      devTools: !packaged,
     },
   };
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatStorageError, StorageError } from '../db/storage';
 import { recoverFromBackup } from '../electron/backup-service';
 import { closeOnSignals, LaunchError, runBrowserMode } from '../electron/browser-mode';
@@ -56,7 +56,9 @@ async function main(): Promise<number | null> {
     handle = await start();
   }
   closeOnSignals(handle.close);
-  console.log(`Schakel: ${handle.url}`);
+  // One-time code, valid for 10 minutes; the start file in the data folder always holds a fresh one.
+  console.log(`Schakel: ${handle.launchUrl()}`);
+  console.log(`Opnieuw openen / open again: ${pathToFileURL(handle.launchFile).href}`);
   return null;
 }
 

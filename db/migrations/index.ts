@@ -7,6 +7,8 @@ import * as m0005 from './0005_sending';
 import * as m0006 from './0006_inbox';
 import * as m0007 from './0007_test_sends';
 import * as m0008 from './0008_confirmations';
+import * as m0009 from './0009_inbox_history';
+import * as m0010 from './0010_outbox_outcomes';
 
 /** Ordered, static list: a bundled app cannot read the folder at run time. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0006_inbox': m0006,
   '0007_test_sends': m0007,
   '0008_confirmations': m0008,
+  '0009_inbox_history': m0009,
+  '0010_outbox_outcomes': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -502,13 +502,16 @@ async function listNames(db: DbOrTx, ids: number[]): Promise<{ listId: number; l
 /** Suppresses every address of a person: each gets a ledger event, and all their lists end. */
 async function suppressPerson(
   trx: DbOrTx, env: ConsentEnv, personId: number,
-  e: { reason: SuppressionReason; occurredAt: string; source: EventSource; note: string | null; actor: string; requestId?: number | null },
+  e: {
+    reason: SuppressionReason; occurredAt: string; source: EventSource; note: string | null; actor: string; requestId?: number | null;
+    evidenceMessageId?: string | null;
+  },
 ): Promise<number> {
   const addresses = await personAddresses(trx, personId);
   for (const a of addresses) {
     await appendEvent(trx, {
       type: 'suppressed', personId, listId: null, occurredAt: e.occurredAt, actor: e.actor, source: e.source, reason: e.reason, note: e.note,
-      email: a.email, emailHmac: env.hasher.hash(a.email), requestId: e.requestId ?? null,
+      email: a.email, emailHmac: env.hasher.hash(a.email), requestId: e.requestId ?? null, evidenceMessageId: e.evidenceMessageId ?? null,
     }, env.now);
   }
   return addresses.length;
@@ -524,6 +527,8 @@ export interface UnsubscribeInput {
   receivedAt?: string;
   actor: string;
   requestId?: number | null;
+  /** The mail that asked for it (the mailbox's review queue). */
+  evidenceMessageId?: string | null;
 }
 
 /** Takes effect at once: mayMail and checkConsent read the same projection. The person stays in the register. */
@@ -535,7 +540,7 @@ export async function unsubscribe(db: DbOrTx, env: ConsentEnv, input: Unsubscrib
     const base = {
       type, personId: person.id, occurredAt, actor: input.actor, source: input.channel, note: input.note ?? null,
       reason: input.objection ? 'objection' : null, email: person.email, emailHmac: person.email ? env.hasher.hash(person.email) : null,
-      requestId: input.requestId ?? null,
+      requestId: input.requestId ?? null, evidenceMessageId: input.evidenceMessageId ?? null,
     } as const;
     if (input.listId !== null) {
       const list = await loadList(trx, input.listId);
@@ -553,7 +558,7 @@ export async function unsubscribe(db: DbOrTx, env: ConsentEnv, input: Unsubscrib
     for (const s of active) await appendEvent(trx, { ...base, listId: s.list_id }, env.now);
     const suppressedAddresses = await suppressPerson(trx, env, person.id, {
       reason: input.objection ? 'objection' : 'unsubscribed_all', occurredAt, source: input.channel, note: input.note ?? null, actor: input.actor,
-      requestId: input.requestId,
+      requestId: input.requestId, evidenceMessageId: input.evidenceMessageId,
     });
     return { lists: await listNames(trx, active.map((s) => s.list_id)), suppressedAddresses };
   });

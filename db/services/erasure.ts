@@ -9,6 +9,7 @@ import { dutchDate } from './consent-model';
 import { PERSON_DATA_SOURCES } from './person-data';
 import { fullName, syncPeopleSearchIndex } from './people';
 import type { AddressHasher } from './suppression';
+import { findInTestMailboxForEach, removeFromTestMailbox } from './test-mailbox';
 
 export const SCRUBBED = '[gewist]';
 
@@ -22,6 +23,8 @@ export interface EraseInput {
   requestId?: number | null;
   /** Several erasures in a row: the caller runs optimizeSearchIndexes once at the end. */
   deferIndexRewrite?: boolean;
+  /** The test mailbox's messages about this person, when the caller looked for several people at once. */
+  testMailboxMessages?: string[];
 }
 
 export interface ErasureEnv {
@@ -108,7 +111,25 @@ export async function optimizeSearchIndexes(db: DbOrTx): Promise<void> {
   for (const { name } of fts.rows) await sql`INSERT INTO ${sql.id(name)} (${sql.id(name)}) VALUES ('optimize')`.execute(db);
 }
 
-async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput): Promise<ErasureResult> {
+/** What identifies the person in free text: addresses (as typed and normalised), phone number, full name. */
+function needlesOf(person: { first_name: string; last_name: string; phone: string | null }, emails: string[]): string[] {
+  const name = fullName(person.first_name, person.last_name);
+  return [...emails, ...emails.map(normaliseEmail), ...(person.phone ? [person.phone] : []), ...(person.first_name && person.last_name ? [name] : [])];
+}
+
+/** The test mailbox's messages that mention each person, reading the mailbox once. */
+export async function testMailboxMessages(db: DbOrTx, dataDir: string, personIds: number[]): Promise<Map<number, string[]>> {
+  const needles: string[][] = [];
+  for (const personId of personIds) {
+    const person = await db.selectFrom('people').select(['first_name', 'last_name', 'phone']).where('id', '=', personId).executeTakeFirst();
+    const emails = (await db.selectFrom('person_emails').select('email').where('person_id', '=', personId).execute()).map((e) => e.email);
+    needles.push(person ? needlesOf(person, emails) : []);
+  }
+  const found = await findInTestMailboxForEach(dataDir, needles);
+  return new Map(personIds.map((id, i) => [id, found[i]!]));
+}
+
+async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput, testMailbox: number): Promise<ErasureResult> {
   const person = await trx.selectFrom('people').select(['id', 'first_name', 'last_name', 'phone']).where('id', '=', input.personId).executeTakeFirst();
   if (!person) throw notFound({ nl: 'Persoon', en: 'Person' });
   const emails = (await trx.selectFrom('person_emails').select('email').where('person_id', '=', person.id).orderBy('is_primary', 'desc').orderBy('id').execute())
@@ -130,6 +151,7 @@ async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput): Prom
   const scope = { now: env.now, erasureId, emails, hmacs };
   const counts: Record<string, number> = { addresses: emails.length };
   for (const source of PERSON_DATA_SOURCES) counts[source.key] = await source.erase(trx, person.id, scope);
+  counts.testMailbox = testMailbox;
 
   // The ledger keeps that these addresses were erased, by HMAC only, and they stay suppressed.
   for (const hmac of hmacs) {
@@ -139,9 +161,7 @@ async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput): Prom
     }, env.now);
   }
 
-  const name = fullName(person.first_name, person.last_name);
-  const needles = [...emails, ...norms, ...(person.phone ? [person.phone] : []), ...(person.first_name && person.last_name ? [name] : [])];
-  const { scrubbed, kept } = await sweep(trx, needles);
+  const { scrubbed, kept } = await sweep(trx, needlesOf(person, emails));
   await syncPeopleSearchIndex(trx);
   if (!input.deferIndexRewrite) await optimizeSearchIndexes(trx);
 
@@ -155,10 +175,19 @@ async function runErasure(trx: DbOrTx, env: ErasureEnv, input: EraseInput): Prom
   return { erasureId, erasedAt: at, counts, scrubbed, kept, suppressedAddresses: hmacs.length, backups: [] };
 }
 
-/** Erases a person: see PERSON_DATA_SOURCES. Leaves the HMAC suppression entries and anonymised counts. */
+/**
+ * Erases a person: see PERSON_DATA_SOURCES, and the test mailbox's messages that mention them.
+ * Leaves the HMAC suppression entries and anonymised counts.
+ */
 export async function erasePerson(db: DbOrTx, env: ErasureEnv, input: EraseInput & { skipBackupScan?: boolean }): Promise<ErasureResult> {
   const backups = input.skipBackupScan ? [] : await backupsHolding(db, env.dataDir, input.personId, env.now);
-  const result = await inTransaction(db, (trx) => runErasure(trx, env, input));
+  const mail = input.testMailboxMessages ?? (await testMailboxMessages(db, env.dataDir, [input.personId])).get(input.personId)!;
+  const result = await inTransaction(db, async (trx) => {
+    const erased = await runErasure(trx, env, input, mail.length);
+    // Files do not roll back: removed last, so a failure here undoes the erasure and it can be done again.
+    removeFromTestMailbox(env.dataDir, mail);
+    return erased;
+  });
   if (!db.isTransaction) await checkpoint(db);
   return { ...result, backups };
 }
@@ -167,9 +196,10 @@ export async function erasePerson(db: DbOrTx, env: ErasureEnv, input: EraseInput
 export async function previewErasure(db: DbOrTx, env: ErasureEnv, personId: number): Promise<ErasurePreview> {
   const person = await db.selectFrom('people').select(['first_name', 'last_name']).where('id', '=', personId).executeTakeFirst();
   if (!person) throw notFound({ nl: 'Persoon', en: 'Person' });
+  const mail = (await testMailboxMessages(db, env.dataDir, [personId])).get(personId)!;
   try {
     await inTransaction(db, async (trx) => {
-      throw new Rollback(await runErasure(trx, env, { personId, actor: 'preview', source: 'staff', deferIndexRewrite: true }));
+      throw new Rollback(await runErasure(trx, env, { personId, actor: 'preview', source: 'staff', deferIndexRewrite: true }, mail.length));
     });
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
@@ -184,5 +214,10 @@ export async function previewErasure(db: DbOrTx, env: ErasureEnv, personId: numb
 
 /** Moves the WAL into the database file and truncates it, so no old page images stay on disk. */
 export async function checkpoint(db: DbOrTx): Promise<void> {
-  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    // busy: a reader kept part of the WAL; try again once it is done.
+    if (!rows[0]?.busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

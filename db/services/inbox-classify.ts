@@ -1,12 +1,18 @@
+import libmime from 'libmime';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
-/** How the original message of a report is found again: our headers first, then its Message-ID. */
+/** What a report says about the original message; only its Message-ID or a signed trace header proves it was ours. */
 export interface OriginalRef {
   jobId: number | null;
-  recipientId: number | null;
+  /** The X-Schakel-Recipient header as found (signed "row.mac" since migration 0009). */
+  trace: string | null;
   messageId: string | null;
+  /** The address the report names as the one that failed or complained. */
   recipient: string | null;
 }
+
+/** Why a message without a rule of its own may matter: the review queue says so. */
+export type OtherHint = 'unreadable' | 'unsubscribe' | 'erasure' | null;
 
 export type Classification =
   | { kind: 'unsubscribe'; tokens: string[] }
@@ -14,13 +20,14 @@ export type Classification =
   | { kind: 'bounce'; hard: boolean; status: string | null; diagnostic: string | null; original: OriginalRef }
   | { kind: 'complaint'; original: OriginalRef }
   | { kind: 'auto_reply' }
-  | { kind: 'other' };
+  | { kind: 'other'; hint: OtherHint };
 
 export interface ClassifiedMail {
   messageId: string;
   from: string | null;
   subject: string;
   text: string;
+  /** The sender's Date: header; shown, never used to date an event. */
   date: string | null;
   classification: Classification;
 }
@@ -32,6 +39,8 @@ const BOUNCE_SENDER = /^(mailer-daemon|postmaster|mail-daemon|microsoftexchange[
 const BOUNCE_SUBJECT = /(undeliver|undelivered|delivery status notification|delivery failure|failure notice|returned mail|delayed mail|onbestelbaar|niet bezorgd|kan niet worden bezorgd)/i;
 const AUTO_SUBJECT = /^(automatic reply|auto[- ]?reply|automatisch antwoord|out of office|afwezig)\b/i;
 const STATUS_IN_TEXT = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
+const UNSUBSCRIBE_REQUEST = /\b(afmelden|afmelding|uitschrijven|unsubscribe|opt[- ]?out|van de (?:mailing|verzend)?lijst|geen (?:nieuwsbrief|mail|e-?mails?) meer|remove me|take me off)\b/i;
+const ERASURE_REQUEST = /(mijn (?:persoons)?gegevens (?:te )?(?:verwijderen|wissen)|verwijder\w* (?:al )?mijn (?:persoons)?gegevens|recht op (?:vergetelheid|verwijdering)|vergeten (?:te )?worden|(?:delete|erase|remove) (?:all )?my (?:personal )?(?:data|details|information)|right to (?:be forgotten|erasure))/i;
 
 export function parseMessage(raw: Buffer | string): Promise<ParsedMail> {
   return simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipHtmlToText: false });
@@ -121,7 +130,7 @@ function reportPart(mail: ParsedMail, type: string): Record<string, string>[] | 
 function originalRef(mail: ParsedMail, recipient: string | null): OriginalRef {
   const h = originalHeaders(mail);
   return {
-    jobId: intOrNull(h['x-schakel-job']), recipientId: intOrNull(h['x-schakel-recipient']),
+    jobId: intOrNull(h['x-schakel-job']), trace: h['x-schakel-recipient']?.trim() || null,
     messageId: normaliseMessageId(h['message-id']), recipient: recipient ?? stripAddressType(h['to']?.match(/<([^>]+)>/)?.[1] ?? h['to']),
   };
 }
@@ -197,14 +206,34 @@ export function classify(mail: ParsedMail): Classification {
   if (subjectTokens.length && CONFIRM_WORDS.test(subject)) return { kind: 'confirm', tokens: subjectTokens };
   if (bodyTokens.length && UNSUBSCRIBE_WORDS.test(`${subject}\n${body}`)) return { kind: 'unsubscribe', tokens: bodyTokens };
   if (bodyTokens.length && CONFIRM_WORDS.test(`${subject}\n${body}`)) return { kind: 'confirm', tokens: bodyTokens };
-  return { kind: 'other' };
+  if (unreadable(mail)) return { kind: 'other', hint: 'unreadable' };
+  const words = `${subject}\n${body}`;
+  if (ERASURE_REQUEST.test(words)) return { kind: 'other', hint: 'erasure' };
+  if (UNSUBSCRIBE_REQUEST.test(words)) return { kind: 'other', hint: 'unsubscribe' };
+  return { kind: 'other', hint: null };
+}
+
+/** A multipart message in which the parser found no part at all (a broken boundary, say). */
+function unreadable(mail: ParsedMail): boolean {
+  const contentType = header(mail, 'content-type')?.toLowerCase() ?? '';
+  return contentType.startsWith('multipart/') && !mail.text?.trim() && !mail.html && mail.attachments.length === 0;
 }
 
 function safeClassify(mail: ParsedMail): Classification {
   try {
     return classify(mail);
   } catch {
-    return { kind: 'other' };
+    return { kind: 'other', hint: 'unreadable' };
+  }
+}
+
+/** RFC 2047 encoded-words decoded where they can be; the text as it is otherwise. */
+export function decodeHeaderWords(value: string): string {
+  if (!value.includes('=?')) return value;
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
   }
 }
 
@@ -213,9 +242,28 @@ export function summarise(mail: ParsedMail, fallbackId: string): ClassifiedMail 
   return {
     messageId: normaliseMessageId(mail.messageId) ?? fallbackId,
     from: firstAddress(mail.from),
-    subject: mail.subject ?? '',
+    subject: decodeHeaderWords(mail.subject ?? ''),
     text: (mail.text ?? '').slice(0, 20_000),
-    date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : null,
+    date: mail.date && !Number.isNaN(mail.date.getTime()) && header(mail, 'date') ? mail.date.toISOString() : null,
     classification: safeClassify(mail),
+  };
+}
+
+/** What can still be read of a message the parser gave up on: its header fields, decoded, and the raw text. */
+export function summariseUnreadable(raw: Buffer, fallbackId: string): ClassifiedMail {
+  const text = raw.toString('utf8');
+  const head = text.replace(/\r\n/g, '\n').split('\n\n')[0] ?? '';
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:[ \t]*(.*(?:\n[ \t].*)*)`, 'im').exec(head);
+    return m ? m[1]!.replace(/\n[ \t]+/g, ' ').trim() : null;
+  };
+  const from = field('from');
+  return {
+    messageId: normaliseMessageId(field('message-id')) ?? fallbackId,
+    from: from ? (/<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /[^\s<>"]+@[^\s<>"]+/.exec(from)?.[0] ?? null)?.toLowerCase() ?? null : null,
+    subject: decodeHeaderWords(field('subject') ?? ''),
+    text: text.slice(0, 20_000),
+    date: null,
+    classification: { kind: 'other', hint: 'unreadable' },
   };
 }

@@ -2,19 +2,22 @@ import { createHash } from 'node:crypto';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type DbOrTx } from '../connection';
-import { normaliseEmail } from '../text';
+import { CLEARTEXT_REFUSED, isLoopbackHost, normaliseEmail } from '../text';
 import { CommandError, notFound } from '../../electron/commands/errors';
 import type {
-  ImapSecurity, ImapSettings, InboxCheckResult, InboxConnectionResult, InboxSettingsInput, InboxSettingsView, InboxSummary, ReviewAction, ReviewItemView,
+  ImapSettings, InboxCheckResult, InboxConnectionResult, InboxHistoryFilter, InboxHistoryPage, InboxKind, InboxSettingsInput, InboxSettingsView,
+  InboxSummary, ReviewAction, ReviewItemView,
 } from '../../electron/commands/inbox.contract';
 import type { Messages } from '../../electron/commands/spec';
 import { createRequest } from './avg-requests';
 import { markConfirmed } from './confirmations';
 import { appendEvent, confirm, unsubscribe } from './consent';
-import { dutchDate } from './consent-model';
-import { parseMessage, summarise, type ClassifiedMail, type OriginalRef } from './inbox-classify';
+import { addMonths, dutchDate } from './consent-model';
+import { parseMessage, summarise, summariseUnreadable, type ClassifiedMail, type OriginalRef } from './inbox-classify';
+import type { TraceSigner } from './inbox-trace';
 import type { UnsubscribeTokens } from './newsletter';
 import { fullName } from './people';
+import { getRetentionSettings } from './retention';
 import type { PasswordStore } from './smtp';
 import type { AddressHasher } from './suppression';
 
@@ -50,6 +53,11 @@ export async function saveImapSettings(db: DbOrTx, passwords: PasswordStore, inp
       nl: 'De instellingen zijn niet opgeslagen. De servernaam is ongeldig.', en: 'The settings were not saved. The server name is invalid.',
     }, [{ path: 'host', message: { nl: 'Ongeldige servernaam.', en: 'Invalid server name.' } }]);
   }
+  if (s.security === 'none' && s.host && !isLoopbackHost(s.host)) {
+    throw new CommandError('invalid_settings', {
+      nl: `De instellingen zijn niet opgeslagen. ${CLEARTEXT_REFUSED.nl}`, en: `The settings were not saved. ${CLEARTEXT_REFUSED.en}`,
+    }, [{ path: 'security', message: CLEARTEXT_REFUSED }]);
+  }
   if (s.folder === s.processedFolder) {
     throw new CommandError('invalid_settings', {
       nl: 'De instellingen zijn niet opgeslagen. De map voor verwerkte mail moet een andere map zijn dan de map die Schakel leest.',
@@ -71,6 +79,8 @@ export async function saveImapSettings(db: DbOrTx, passwords: PasswordStore, inp
 export interface InboxEnv {
   hasher: AddressHasher;
   tokens: UnsubscribeTokens;
+  /** Verifies signed X-Schakel-Recipient headers; without it only the original Message-ID proves a report. */
+  trace?: TraceSigner;
   now: Date;
 }
 
@@ -83,30 +93,77 @@ export type Outcome =
 
 export const REVIEW_REASONS: Record<string, Messages> = {
   other: { nl: 'Een bericht dat Schakel niet zelf kan afhandelen.', en: 'A message Schakel cannot handle by itself.' },
+  unknown_sender: {
+    nl: 'Een bericht van een adres dat niet in het register staat.', en: 'A message from an address that is not in the register.',
+  },
+  unsubscribe_request: {
+    nl: 'Lijkt een afmelding, maar zonder geldige afmeldcode: Schakel weet niet zeker van wie en waarvoor.',
+    en: 'Looks like an unsubscribe request, but without a valid unsubscribe code: Schakel cannot be sure who or what for.',
+  },
+  erasure_request: {
+    nl: 'Lijkt een verzoek om gegevens te wissen (AVG): een mens beslist.', en: 'Looks like a request to erase personal data (GDPR): a person decides.',
+  },
+  unreadable: {
+    nl: 'Schakel kon dit bericht niet lezen: het is beschadigd of onvolledig.', en: 'Schakel could not read this message: it is damaged or incomplete.',
+  },
   invalid_token: {
     nl: 'Afmelding of bevestiging met een ongeldige of vervalste code: niets gedaan.', en: 'Unsubscribe or confirmation with an invalid or forged code: nothing done.',
   },
   not_pending: { nl: 'Bevestiging voor een aanmelding die niet (meer) wacht.', en: 'Confirmation for a sign-up that is not (or no longer) waiting.' },
   failed: { nl: 'Schakel kon dit bericht niet automatisch verwerken.', en: 'Schakel could not process this message automatically.' },
   unmatched_report: {
-    nl: 'Bounce of klacht die niet aan een verzending te koppelen is.', en: 'Bounce or complaint that cannot be matched to a send.',
+    nl: 'Onbestelbaar-melding of klacht die niet aan een verzending te koppelen is.', en: 'Bounce or complaint that cannot be matched to a send.',
+  },
+  bounce_unproven: {
+    nl: 'Lijkt een onbestelbaar-melding, maar bewijst niet dat het om een bericht van Schakel gaat (geen bekend Message-ID, geen geldige handtekening): niets geblokkeerd.',
+    en: 'Looks like a bounce, but does not prove it is about a message Schakel sent (no known Message-ID, no valid signature): nothing blocked.',
+  },
+  complaint_unproven: {
+    nl: 'Lijkt een klacht (spammelding), maar bewijst niet dat het om een bericht van Schakel gaat (geen bekend Message-ID, geen geldige handtekening): niets geblokkeerd.',
+    en: 'Looks like a complaint (spam report), but does not prove it is about a message Schakel sent (no known Message-ID, no valid signature): nothing blocked.',
+  },
+  address_mismatch: {
+    nl: 'Hoort bij een bericht van Schakel, maar het genoemde adres is niet het adres waarnaar Schakel dat bericht stuurde (bijvoorbeeld een doorgestuurd adres): niets geblokkeerd.',
+    en: 'Belongs to a message Schakel sent, but the address it names is not the one Schakel sent that message to (a forwarding address, say): nothing blocked.',
   },
 };
 
-interface Matched {
-  rowId: number | null;
-  jobId: number | null;
-  email: string | null;
+/** The review reason with the addresses of a bounce or complaint filled in. */
+export function reviewReasonText(reason: string, reportAddress: string | null, sentAddress: string | null): Messages {
+  const base = REVIEW_REASONS[reason] ?? REVIEW_REASONS.other!;
+  if (reason === 'address_mismatch') {
+    const named = reportAddress ?? '—';
+    return {
+      nl: `${base.nl} Genoemd: ${named}; verstuurd aan: ${sentAddress ?? '—'}.`,
+      en: `${base.en} Named: ${named}; sent to: ${sentAddress ?? '—'}.`,
+    };
+  }
+  if ((reason === 'bounce_unproven' || reason === 'complaint_unproven') && reportAddress) {
+    return { nl: `${base.nl} Genoemd adres: ${reportAddress}.`, en: `${base.en} Address named: ${reportAddress}.` };
+  }
+  return base;
 }
 
-async function matchOriginal(trx: DbOrTx, o: OriginalRef): Promise<Matched | null> {
-  if (o.recipientId) {
-    const r = await trx.selectFrom('send_recipients').select(['id', 'job_id', 'email']).where('id', '=', o.recipientId).executeTakeFirst();
-    if (r && (o.jobId === null || o.jobId === r.job_id)) return { rowId: r.id, jobId: r.job_id, email: r.email };
-  }
+interface SentRow {
+  id: number;
+  jobId: number;
+  email: string | null;
+  personId: number | null;
+  listId: number | null;
+}
+
+/** The outbox row a report answers, only on proof: its unguessable Message-ID, or a trace header signed with this installation's key. */
+async function provenOriginal(trx: DbOrTx, env: InboxEnv, o: OriginalRef): Promise<SentRow | null> {
+  const q = () => trx.selectFrom('send_recipients')
+    .select(['id', 'job_id as jobId', 'email', 'person_id as personId', 'list_id as listId']).where('message_id', 'is not', null);
   if (o.messageId) {
-    const r = await trx.selectFrom('send_recipients').select(['id', 'job_id', 'email']).where('message_id', '=', o.messageId).executeTakeFirst();
-    if (r) return { rowId: r.id, jobId: r.job_id, email: r.email };
+    const r = await q().where('message_id', '=', o.messageId).executeTakeFirst();
+    if (r) return r;
+  }
+  const rowId = env.trace?.verify(o.jobId, o.trace) ?? null;
+  if (rowId !== null) {
+    const r = await q().where('id', '=', rowId).where('job_id', '=', o.jobId!).executeTakeFirst();
+    if (r) return r;
   }
   return null;
 }
@@ -118,22 +175,31 @@ async function ownerOf(trx: DbOrTx, email: string): Promise<number | null> {
 
 async function suppressAddress(
   trx: DbOrTx, env: InboxEnv, email: string, reason: 'hard_bounce' | 'complaint', messageId: string, note: string | null, occurredAt: string,
-): Promise<void> {
+): Promise<number | null> {
+  const personId = await ownerOf(trx, email);
   await appendEvent(trx, {
-    type: 'suppressed', personId: await ownerOf(trx, email), listId: null, occurredAt, actor: INBOX_ACTOR,
+    type: 'suppressed', personId, listId: null, occurredAt, actor: INBOX_ACTOR,
     source: reason === 'hard_bounce' ? 'bounce' : 'complaint', reason, note, evidenceMessageId: messageId,
     email: email.trim(), emailHmac: env.hasher.hash(email),
   }, env.now);
+  return personId;
 }
 
-async function addReview(trx: DbOrTx, mail: ClassifiedMail, reason: string, now: Date): Promise<number> {
-  const person = mail.from ? await ownerOf(trx, mail.from) : null;
+interface ReviewExtra {
+  /** The suggested person when it is not the sender's address that names them. */
+  personId?: number | null;
+  reportAddress?: string | null;
+  sentAddress?: string | null;
+}
+
+async function addReview(trx: DbOrTx, mail: ClassifiedMail, reason: string, receivedAt: string, now: Date, extra: ReviewExtra = {}) {
+  const person = extra.personId !== undefined ? extra.personId : mail.from ? await ownerOf(trx, mail.from) : null;
   const { id } = await trx.insertInto('inbox_review').values({
     message_id: mail.messageId, reason, from_address: mail.from, subject: mail.subject.slice(0, 1000), body: mail.text,
-    received_at: mail.date, person_id: person, action: null, request_id: null, handled_by: null, handled_at: null,
-    created_at: now.toISOString(),
+    received_at: receivedAt, person_id: person, action: null, request_id: null, handled_by: null, handled_at: null,
+    created_at: now.toISOString(), report_address: extra.reportAddress ?? null, sent_address: extra.sentAddress ?? null,
   }).returning('id').executeTakeFirstOrThrow();
-  return id;
+  return { id, personId: person };
 }
 
 function verifyFirst(tokens: UnsubscribeTokens, candidates: readonly string[], purpose: 'unsubscribe' | 'confirm' = 'unsubscribe') {
@@ -144,15 +210,30 @@ function verifyFirst(tokens: UnsubscribeTokens, candidates: readonly string[], p
   return null;
 }
 
-async function act(trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail): Promise<{ outcome: Outcome; reviewId: number | null }> {
+/** What was done with a message, for the record and the history. */
+interface Acted {
+  outcome: Outcome;
+  reviewId: number | null;
+  personId?: number | null;
+  listId?: number | null;
+  address?: string | null;
+  /** The review reason, a bounce's status, or the soft bounce count. */
+  detail?: string | null;
+}
+
+async function act(trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail, receivedAt: string): Promise<Acted> {
   const c = mail.classification;
   const at = env.now.toISOString();
-  const occurredAt = mail.date && mail.date <= at ? mail.date : at;
-  const review = async (reason: string) => ({ outcome: 'review' as const, reviewId: await addReview(trx, mail, reason, env.now) });
+  // Ledger events are dated when the message reached the mailbox, never by the sender's Date: header.
+  const occurredAt = receivedAt;
+  const review = async (reason: string, extra: ReviewExtra = {}): Promise<Acted> => {
+    const r = await addReview(trx, mail, reason, receivedAt, env.now, extra);
+    return { outcome: 'review', reviewId: r.id, personId: r.personId, address: extra.reportAddress ?? null, detail: reason };
+  };
 
   switch (c.kind) {
     case 'auto_reply':
-      return { outcome: 'ignored', reviewId: null };
+      return { outcome: 'ignored', reviewId: null, personId: mail.from ? await ownerOf(trx, mail.from) : null };
 
     case 'unsubscribe': {
       const v = verifyFirst(env.tokens, c.tokens);
@@ -160,77 +241,93 @@ async function act(trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail): Promise<{ 
       const person = await trx.selectFrom('people').select('id').where('id', '=', v.personId).executeTakeFirst();
       if (!person) return { outcome: 'no_person', reviewId: null };
       const sub = await trx.selectFrom('subscriptions').select('status').where('person_id', '=', v.personId).where('list_id', '=', v.listId).executeTakeFirst();
-      if (!sub || sub.status === 'unsubscribed') return { outcome: 'already_unsubscribed', reviewId: null };
+      if (!sub || sub.status === 'unsubscribed') return { outcome: 'already_unsubscribed', reviewId: null, personId: v.personId, listId: v.listId };
       const primary = await trx.selectFrom('person_emails').select('email').where('person_id', '=', v.personId).where('is_primary', '=', 1).executeTakeFirst();
       await appendEvent(trx, {
         type: 'unsubscribed', personId: v.personId, listId: v.listId, occurredAt, actor: INBOX_ACTOR, source: 'email',
         evidenceMessageId: mail.messageId, evidenceText: mail.subject.slice(0, 500), email: primary?.email ?? null,
         emailHmac: primary ? env.hasher.hash(primary.email) : null,
       }, env.now);
-      return { outcome: 'unsubscribed', reviewId: null };
+      return { outcome: 'unsubscribed', reviewId: null, personId: v.personId, listId: v.listId };
     }
 
     case 'confirm': {
       const v = verifyFirst(env.tokens, c.tokens, 'confirm');
       if (!v) return review('invalid_token');
       const sub = await trx.selectFrom('subscriptions').select('status').where('person_id', '=', v.personId).where('list_id', '=', v.listId).executeTakeFirst();
-      if (sub?.status !== 'pending') return review('not_pending');
+      if (sub?.status !== 'pending') return review('not_pending', { personId: v.personId });
       await confirm(trx, { hasher: env.hasher, now: env.now }, {
         personId: v.personId, listId: v.listId, confirmedAt: occurredAt, method: 'email', evidenceMessageId: mail.messageId,
         evidenceText: mail.subject.slice(0, 500), actor: INBOX_ACTOR,
       });
       await markConfirmed(trx, v.personId, v.listId, mail.messageId, env.now);
-      return { outcome: 'confirmed', reviewId: null };
+      return { outcome: 'confirmed', reviewId: null, personId: v.personId, listId: v.listId };
     }
 
-    case 'complaint': {
-      const m = await matchOriginal(trx, c.original);
-      const email = m?.email ?? c.original.recipient;
-      if (!email) return review('unmatched_report');
-      await suppressAddress(trx, env, email, 'complaint', mail.messageId, null, occurredAt);
-      if (m?.rowId) await trx.updateTable('send_recipients').set({ detail: 'complaint', updated_at: at }).where('id', '=', m.rowId).execute();
-      return { outcome: 'complaint', reviewId: null };
-    }
-
+    case 'complaint':
     case 'bounce': {
-      const m = await matchOriginal(trx, c.original);
-      if (!m?.email) return review('unmatched_report');
-      const hmac = env.hasher.hash(m.email);
-      const detail = [c.status, c.diagnostic].filter(Boolean).join(' ').slice(0, 1000) || null;
-      if (c.hard) {
-        await suppressAddress(trx, env, m.email, 'hard_bounce', mail.messageId, detail, occurredAt);
-        await trx.deleteFrom('inbox_soft_bounces').where('email_hmac', '=', hmac).execute();
-        if (m.rowId) {
-          await trx.updateTable('send_recipients').set({ state: 'failed', reason: 'hard_bounce', detail, updated_at: at }).where('id', '=', m.rowId).execute();
-        }
-        return { outcome: 'hard_bounce', reviewId: null };
+      const named = c.original.recipient;
+      const m = await provenOriginal(trx, env, c.original);
+      if (!m) {
+        return review(c.kind === 'bounce' ? 'bounce_unproven' : 'complaint_unproven', {
+          personId: named ? await ownerOf(trx, named) : null, reportAddress: named,
+        });
       }
-      const prev = await trx.selectFrom('inbox_soft_bounces').selectAll().where('email_hmac', '=', hmac).executeTakeFirst();
-      let count = 1;
-      if (prev) {
-        if (m.jobId !== null && prev.last_job_id === m.jobId) count = prev.count;
-        else {
-          // A delivery in a job between the last soft bounce and this one breaks the row.
-          const between = prev.last_job_id !== null && m.jobId !== null
-            ? await trx.selectFrom('send_recipients').select('id').where(sql<string>`lower(email)`, '=', m.email.toLowerCase())
-              .where('state', '=', 'sent').where('job_id', '>', prev.last_job_id).where('job_id', '<', m.jobId).executeTakeFirst()
-            : undefined;
-          count = between ? 1 : prev.count + 1;
-        }
+      if (!m.email || !named || normaliseEmail(named) !== normaliseEmail(m.email)) {
+        return review('address_mismatch', { personId: m.personId, reportAddress: named, sentAddress: m.email });
       }
-      await trx.insertInto('inbox_soft_bounces').values({ email_hmac: hmac, count, last_job_id: m.jobId, updated_at: at })
-        .onConflict((oc) => oc.column('email_hmac').doUpdateSet({ count, last_job_id: m.jobId, updated_at: at })).execute();
-      if (m.rowId) await trx.updateTable('send_recipients').set({ detail: `soft_bounce ${detail ?? ''}`.trim(), updated_at: at }).where('id', '=', m.rowId).execute();
-      if (count >= SOFT_BOUNCE_LIMIT) {
-        await suppressAddress(trx, env, m.email, 'hard_bounce', mail.messageId, `${SOFT_BOUNCE_LIMIT} soft bounces in a row; ${detail ?? ''}`.trim(), occurredAt);
-        return { outcome: 'soft_bounce_suppressed', reviewId: null };
+      if (c.kind === 'complaint') {
+        const personId = await suppressAddress(trx, env, m.email, 'complaint', mail.messageId, null, occurredAt);
+        await trx.updateTable('send_recipients').set({ detail: 'complaint', updated_at: at }).where('id', '=', m.id).execute();
+        return { outcome: 'complaint', reviewId: null, personId: personId ?? m.personId, address: m.email };
       }
-      return { outcome: 'soft_bounce', reviewId: null };
+      return bounce(trx, env, mail, c, m as SentRow & { email: string }, occurredAt);
     }
 
     case 'other':
+      if (c.hint === 'unreadable') return review('unreadable');
+      if (c.hint === 'erasure') return review('erasure_request');
+      if (c.hint === 'unsubscribe') return review('unsubscribe_request');
+      if (!mail.from || (await ownerOf(trx, mail.from)) === null) return review('unknown_sender');
       return review('other');
   }
+}
+
+async function bounce(
+  trx: DbOrTx, env: InboxEnv, mail: ClassifiedMail, c: Extract<ClassifiedMail['classification'], { kind: 'bounce' }>,
+  m: SentRow & { email: string }, occurredAt: string,
+): Promise<Acted> {
+  const at = env.now.toISOString();
+  const hmac = env.hasher.hash(m.email);
+  const detail = [c.status, c.diagnostic].filter(Boolean).join(' ').slice(0, 1000) || null;
+  const base = { reviewId: null, personId: m.personId ?? (await ownerOf(trx, m.email)), address: m.email };
+  if (c.hard) {
+    await suppressAddress(trx, env, m.email, 'hard_bounce', mail.messageId, detail, occurredAt);
+    await trx.deleteFrom('inbox_soft_bounces').where('email_hmac', '=', hmac).execute();
+    await trx.updateTable('send_recipients').set({ state: 'failed', reason: 'hard_bounce', detail, updated_at: at }).where('id', '=', m.id).execute();
+    return { ...base, outcome: 'hard_bounce', detail: c.status };
+  }
+  const prev = await trx.selectFrom('inbox_soft_bounces').selectAll().where('email_hmac', '=', hmac).executeTakeFirst();
+  let count = 1;
+  if (prev) {
+    if (prev.last_job_id === m.jobId) count = prev.count;
+    else {
+      // A delivery in a job between the last soft bounce and this one breaks the row.
+      const between = prev.last_job_id !== null
+        ? await trx.selectFrom('send_recipients').select('id').where(sql<string>`lower(email)`, '=', m.email.toLowerCase())
+          .where('state', '=', 'sent').where('job_id', '>', prev.last_job_id).where('job_id', '<', m.jobId).executeTakeFirst()
+        : undefined;
+      count = between ? 1 : prev.count + 1;
+    }
+  }
+  await trx.insertInto('inbox_soft_bounces').values({ email_hmac: hmac, count, last_job_id: m.jobId, updated_at: at })
+    .onConflict((oc) => oc.column('email_hmac').doUpdateSet({ count, last_job_id: m.jobId, updated_at: at })).execute();
+  await trx.updateTable('send_recipients').set({ detail: `soft_bounce ${detail ?? ''}`.trim(), updated_at: at }).where('id', '=', m.id).execute();
+  if (count >= SOFT_BOUNCE_LIMIT) {
+    await suppressAddress(trx, env, m.email, 'hard_bounce', mail.messageId, `${SOFT_BOUNCE_LIMIT} soft bounces in a row; ${detail ?? ''}`.trim(), occurredAt);
+    return { ...base, outcome: 'soft_bounce_suppressed', detail: String(count) };
+  }
+  return { ...base, outcome: 'soft_bounce', detail: String(count) };
 }
 
 export interface ProcessResult {
@@ -239,31 +336,96 @@ export interface ProcessResult {
   outcome: Outcome | 'duplicate';
 }
 
-/** Classifies, acts and records in one transaction; a Message-ID seen before changes nothing. */
-export async function processMessage(db: DbOrTx, env: InboxEnv, raw: Buffer): Promise<ProcessResult> {
+/** When the mailbox received the message: the server's arrival time when plausible, else now. Never the sender's Date: header. */
+function receiptTime(receivedAt: Date | null | undefined, now: Date): string {
+  if (receivedAt && !Number.isNaN(receivedAt.getTime()) && receivedAt.getTime() <= now.getTime()) return receivedAt.toISOString();
+  return now.toISOString();
+}
+
+/** Classifies, acts and records (with a history line) in one transaction; a Message-ID seen before changes nothing. */
+export async function processMessage(db: DbOrTx, env: InboxEnv, raw: Buffer, arrivedAt?: Date | null): Promise<ProcessResult> {
   const fallback = `<sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@schakel.invalid>`;
+  const receivedAt = receiptTime(arrivedAt, env.now);
   let mail: ClassifiedMail;
   try {
     mail = summarise(await parseMessage(raw), fallback);
   } catch {
-    mail = { messageId: fallback, from: null, subject: '', text: raw.toString('utf8').slice(0, 20_000), date: null, classification: { kind: 'other' } };
+    mail = summariseUnreadable(raw, fallback);
   }
-  const record = (handle: (trx: DbOrTx) => Promise<{ outcome: Outcome; reviewId: number | null }>) => inTransaction(db, async (trx): Promise<ProcessResult> => {
+  const record = (handle: (trx: DbOrTx) => Promise<Acted>) => inTransaction(db, async (trx): Promise<ProcessResult> => {
     const seen = await trx.selectFrom('inbox_messages').select('outcome').where('message_id', '=', mail.messageId).executeTakeFirst();
     if (seen) return { messageId: mail.messageId, kind: mail.classification.kind, outcome: 'duplicate' };
-    const { outcome, reviewId } = await handle(trx);
+    const a = await handle(trx);
     await trx.insertInto('inbox_messages').values({
-      message_id: mail.messageId, kind: mail.classification.kind, outcome, review_id: reviewId, processed_at: env.now.toISOString(),
+      message_id: mail.messageId, kind: mail.classification.kind, outcome: a.outcome, review_id: a.reviewId, processed_at: env.now.toISOString(),
     }).execute();
-    return { messageId: mail.messageId, kind: mail.classification.kind, outcome };
+    await trx.insertInto('inbox_history').values({
+      message_id: mail.messageId, received_at: receivedAt, kind: mail.classification.kind, outcome: a.outcome, detail: a.detail ?? null,
+      person_id: a.personId ?? null, list_id: a.listId ?? null, address: a.address ?? null, from_address: mail.from,
+      subject: mail.subject.slice(0, 500), review_id: a.reviewId,
+    }).execute();
+    return { messageId: mail.messageId, kind: mail.classification.kind, outcome: a.outcome };
   });
   try {
-    return await record((trx) => act(trx, env, mail));
+    return await record((trx) => act(trx, env, mail, receivedAt));
   } catch (error) {
     // A message the rules cannot act on (say, a list that no longer exists) goes to a person instead of blocking the rest.
-    if (error instanceof CommandError) return record(async (trx) => ({ outcome: 'review', reviewId: await addReview(trx, mail, 'failed', env.now) }));
+    if (error instanceof CommandError) {
+      return record(async (trx) => {
+        const r = await addReview(trx, mail, 'failed', receivedAt, env.now);
+        return { outcome: 'review', reviewId: r.id, personId: r.personId, detail: 'failed' };
+      });
+    }
     throw error;
   }
+}
+
+// ---------- history ----------
+
+export const HISTORY_FILTERS: Record<InboxHistoryFilter, readonly Outcome[] | null> = {
+  all: null,
+  unsubscribe: ['unsubscribed', 'already_unsubscribed'],
+  hard_bounce: ['hard_bounce'],
+  soft_bounce: ['soft_bounce', 'soft_bounce_suppressed'],
+  complaint: ['complaint'],
+  confirm: ['confirmed'],
+  review: ['review'],
+  no_action: ['ignored', 'no_person'],
+};
+
+export async function listHistory(db: DbOrTx, input: { filter: InboxHistoryFilter; limit: number; offset: number }): Promise<InboxHistoryPage> {
+  const outcomes = HISTORY_FILTERS[input.filter];
+  let q = db.selectFrom('inbox_history as h')
+    .leftJoin('people as p', 'p.id', 'h.person_id')
+    .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
+    .leftJoin('mailing_lists as l', 'l.id', 'h.list_id')
+    .leftJoin('inbox_review as r', 'r.id', 'h.review_id');
+  if (outcomes) q = q.where('h.outcome', 'in', outcomes);
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q.select([
+    'h.id', 'h.message_id', 'h.received_at', 'h.kind', 'h.outcome', 'h.detail', 'h.address', 'h.from_address', 'h.subject', 'h.review_id',
+    'p.id as pid', 'p.first_name', 'p.last_name', 'o.name as org', 'l.name as list_name', 'r.status as review_status',
+    'r.report_address', 'r.sent_address',
+  ]).orderBy('h.received_at', 'desc').orderBy('h.id', 'desc').limit(input.limit).offset(input.offset).execute();
+  return {
+    total: Number(total.n),
+    rows: rows.map((r) => ({
+      id: r.id, messageId: r.message_id, receivedAt: r.received_at, kind: r.kind as InboxKind, outcome: r.outcome, detail: r.detail,
+      address: r.address, fromAddress: r.from_address, subject: r.subject, listName: r.list_name,
+      person: r.pid !== null ? { id: r.pid, name: fullName(r.first_name ?? '', r.last_name ?? ''), organisation: r.org } : null,
+      review: r.review_id !== null
+        ? { id: r.review_id, status: r.review_status ?? 'done', reasonText: reviewReasonText(r.detail ?? 'other', r.report_address, r.sent_address) }
+        : null,
+    })),
+  };
+}
+
+/** Drops history lines older than the retention period for people (the retention settings). */
+export async function pruneHistory(db: DbOrTx, now: Date): Promise<number> {
+  const { peopleMonths } = await getRetentionSettings(db);
+  const cutoff = addMonths(dutchDate(now), -peopleMonths);
+  const res = await db.deleteFrom('inbox_history').where(sql<string>`substr(received_at, 1, 10)`, '<', cutoff).executeTakeFirst();
+  return Number(res.numDeletedRows);
 }
 
 // ---------- the mailbox ----------
@@ -318,12 +480,12 @@ export async function checkMailbox(db: Db, env: () => Promise<InboxEnv>, t: Imap
       const batch = options.batchSize ?? 25;
       for (let i = 0; i < uids.length; i += batch) {
         const chunk = uids.slice(i, i + batch);
-        const sources: { uid: number; source: Buffer }[] = [];
-        for await (const m of c.fetch(chunk.join(','), { uid: true, source: true }, { uid: true })) {
-          if (m.source) sources.push({ uid: m.uid, source: m.source });
+        const sources: { uid: number; source: Buffer; arrived: Date | null }[] = [];
+        for await (const m of c.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
+          if (m.source) sources.push({ uid: m.uid, source: m.source, arrived: m.internalDate ? new Date(m.internalDate) : null });
         }
         for (const s of sources) {
-          const r = await processMessage(db, await env(), s.source);
+          const r = await processMessage(db, await env(), s.source, s.arrived);
           if (r.outcome === 'duplicate') result.duplicates++;
           else {
             result.processed++;
@@ -376,7 +538,12 @@ export async function testImapConnection(t: ImapTarget): Promise<InboxConnection
 
 async function reviewViews(db: DbOrTx, ids: number[] | null, status: 'open' | 'done' | 'all'): Promise<ReviewItemView[]> {
   let q = db.selectFrom('inbox_review').leftJoin('people', 'people.id', 'inbox_review.person_id')
-    .selectAll('inbox_review').select(['people.first_name', 'people.last_name', 'people.id as pid']);
+    .leftJoin('organisations', 'organisations.id', 'people.organisation_id')
+    .selectAll('inbox_review').select([
+      'people.first_name', 'people.last_name', 'people.id as pid', 'organisations.name as org',
+      (eb) => eb.selectFrom('person_emails').select('email').whereRef('person_emails.person_id', '=', 'people.id')
+        .orderBy('is_primary', 'desc').orderBy('id').limit(1).as('person_email'),
+    ]);
   if (ids) q = q.where('inbox_review.id', 'in', ids.length ? ids : [-1]);
   if (status !== 'all') q = q.where('inbox_review.status', '=', status);
   const rows = await q.orderBy('inbox_review.created_at').orderBy('inbox_review.id').execute();
@@ -387,9 +554,12 @@ async function reviewViews(db: DbOrTx, ids: number[] | null, status: 'open' | 'd
       .where('subscriptions.person_id', 'in', personIds).orderBy('mailing_lists.name').execute()
     : [];
   return rows.map((r) => ({
-    id: r.id, messageId: r.message_id, reason: r.reason, reasonText: REVIEW_REASONS[r.reason] ?? REVIEW_REASONS.other!, fromAddress: r.from_address,
+    id: r.id, messageId: r.message_id, reason: r.reason, reasonText: reviewReasonText(r.reason, r.report_address, r.sent_address),
+    fromAddress: r.from_address, reportAddress: r.report_address, sentAddress: r.sent_address,
     subject: r.subject, body: r.body, receivedAt: r.received_at, createdAt: r.created_at,
-    person: r.pid !== null ? { id: r.pid, name: fullName(r.first_name ?? '', r.last_name ?? '') } : null,
+    person: r.pid !== null
+      ? { id: r.pid, name: fullName(r.first_name ?? '', r.last_name ?? ''), organisation: r.org, email: r.person_email ?? null }
+      : null,
     lists: subs.filter((s) => s.person_id === r.pid).map((s) => ({ listId: s.list_id, listName: s.name, status: s.status })),
     status: r.status, action: r.action as ReviewAction | null, requestId: r.request_id, handledBy: r.handled_by, handledAt: r.handled_at,
   }));
@@ -421,19 +591,23 @@ export async function actOnReview(db: DbOrTx, env: { hasher: AddressHasher; now:
       });
     }
     const note = `Bericht ${item.message_id}`;
+    // received_at is when the mailbox received the message (not the sender's Date: header).
     const received = item.received_at && item.received_at <= env.now.toISOString() ? item.received_at : undefined;
+    const evidence = { channel: 'email' as const, note, evidenceMessageId: item.message_id, receivedAt: received, actor: input.actor };
     let requestId: number | null = null;
     if (input.action === 'unsubscribe_list') {
       if (!input.listId) throw new CommandError('list_required', { nl: 'Kies de verzendlijst.', en: 'Choose the mailing list.' });
-      await unsubscribe(trx, env, { personId: personId!, listId: input.listId, channel: 'email', note, receivedAt: received, actor: input.actor });
+      await unsubscribe(trx, env, { ...evidence, personId: personId!, listId: input.listId });
     } else if (input.action === 'unsubscribe_all') {
-      await unsubscribe(trx, env, { personId: personId!, listId: null, channel: 'email', note, receivedAt: received, actor: input.actor });
+      await unsubscribe(trx, env, { ...evidence, personId: personId!, listId: null });
     } else if (input.action === 'erase_request') {
       const r = await createRequest(trx, {
         kind: 'erasure', personId: personId!, subjectName: null, subjectEmail: item.from_address, channel: 'email',
         receivedOn: dutchDate(received ? new Date(received) : env.now), notes: `${note}: ${item.subject}`.slice(0, 2000), actor: input.actor,
       }, env.now);
       requestId = r.id;
+      // Whoever asks to be erased gets no further mail while the request runs.
+      await unsubscribe(trx, env, { ...evidence, personId: personId!, listId: null, requestId });
     }
     await trx.updateTable('inbox_review').set({
       status: 'done', action: input.action, person_id: personId ?? null, request_id: requestId, handled_by: input.actor, handled_at: env.now.toISOString(),

@@ -109,10 +109,11 @@ export const MERGE_FIELD_INFO: { key: string; field: MergeField; label: Bilingua
   { key: 'organisatie', field: 'organisation', label: { nl: 'Organisatie', en: 'Organisation' }, example: '{{organisatie|uw organisatie}}' },
 ];
 
-const FIELD_BY_KEY: Record<string, MergeField> = {
+// A Map: {{constructor}} or {{toString}} must not find anything inherited.
+const FIELD_BY_KEY = new Map<string, MergeField>(Object.entries({
   voornaam: 'firstName', firstname: 'firstName', achternaam: 'lastName', lastname: 'lastName',
   naam: 'name', name: 'name', organisatie: 'organisation', organisation: 'organisation', organization: 'organisation',
-};
+} as const));
 
 export type MergePiece = string | { field: MergeField; fallback: string } | { unknown: string; raw: string };
 
@@ -122,7 +123,7 @@ const MERGE_RE = new RegExp(MERGE_SOURCE, 'g');
 const MERGE_AT = new RegExp(MERGE_SOURCE, 'y');
 
 function mergePiece(m: RegExpMatchArray): Exclude<MergePiece, string> {
-  const field = FIELD_BY_KEY[m[1]!.toLowerCase()];
+  const field = FIELD_BY_KEY.get(m[1]!.toLowerCase());
   return field ? { field, fallback: (m[2] ?? '').trim() } : { unknown: m[1]!, raw: m[0] };
 }
 

@@ -37,6 +37,10 @@ export const REASON_TEXT: Record<string, Messages> = {
     nl: 'Onbekend of deze mail is aangekomen: Schakel werd onderbroken tijdens het versturen. Kies: opnieuw versturen of als verstuurd markeren.',
     en: 'Unknown whether this message arrived: Schakel was interrupted while sending it. Choose: send again, or mark as sent.',
   },
+  no_reply: {
+    nl: 'Onbekend of deze mail is aangekomen: de verbinding viel weg nadat de mail helemaal was verzonden, voordat de server antwoordde. Kies: opnieuw versturen of als verstuurd markeren.',
+    en: 'Unknown whether this message arrived: the connection was lost after the whole message was sent, before the server answered. Choose: send again, or mark as sent.',
+  },
   temporary: { nl: 'Tijdelijke fout; er volgt een nieuwe poging.', en: 'Temporary error; it will be tried again.' },
   cancelled: { nl: 'Verzending geannuleerd.', en: 'Sending cancelled.' },
   marked_sent: { nl: 'Door een medewerker als verstuurd gemarkeerd.', en: 'Marked as sent by staff.' },
@@ -345,6 +349,12 @@ export async function resolveUncertain(db: DbOrTx, jobId: number, action: 'resen
 export async function recoverOutbox(db: DbOrTx, now: Date): Promise<{ uncertain: number; due: number }> {
   return inTransaction(db, async (trx) => {
     const at = now.toISOString();
+    // The rolling counters stay conservative: a message that may have been accepted is counted, at its attempt.
+    const attempted = await trx.selectFrom('send_recipients as r').innerJoin('send_jobs as j', 'j.id', 'r.job_id').select(['r.attempted_at', 'r.updated_at'])
+      .where('r.state', '=', 'sending').where('j.mailbox', '=', 'smtp').execute();
+    for (let i = 0; i < attempted.length; i += 500) {
+      await trx.insertInto('send_events').values(attempted.slice(i, i + 500).map((r) => ({ at: Date.parse(r.attempted_at ?? r.updated_at) || now.getTime() }))).execute();
+    }
     const u = await trx.updateTable('send_recipients').set({ state: 'uncertain', reason: 'interrupted', updated_at: at }).where('state', '=', 'sending').executeTakeFirst();
     const d = await trx.updateTable('send_jobs').set({ status: 'due', updated_at: at }).where('status', '=', 'scheduled').where('scheduled_at', '<=', at).executeTakeFirst();
     return { uncertain: Number(u.numUpdatedRows), due: Number(d.numUpdatedRows) };
@@ -458,6 +468,7 @@ export async function getJob(
   const recipients: SendRecipientView[] = rows.map((r) => ({
     id: r.id, personId: r.person_id, name: r.name, email: r.email, language: r.language, state: r.state, reason: r.reason,
     reasonText: r.reason ? REASON_TEXT[r.reason] ?? null : null, detail: r.detail, attempts: r.attempts, messageId: r.message_id, sentAt: r.sent_at,
+    attemptedAt: r.attempted_at,
   }));
   return { ...summary, recipients: { total: Number(total.n), rows: recipients } };
 }

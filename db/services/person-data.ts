@@ -127,6 +127,30 @@ const inboxReview: PersonDataSource = {
   },
 };
 
+// What the mailbox did with mail from or about the person (the history, kept for the retention period).
+const inboxHistory: PersonDataSource = {
+  key: 'inboxHistory',
+  label: { nl: 'Verwerkte mail in het postvak (geschiedenis)', en: 'Mail processed by the mailbox (history)' },
+  collect: async (db, personId) => {
+    const norms = (await db.selectFrom('person_emails').select('email_norm').where('person_id', '=', personId).execute()).map((e) => e.email_norm);
+    return db.selectFrom('inbox_history')
+      .select(['received_at as receivedAt', 'kind', 'outcome', 'detail', 'address', 'from_address as from', 'subject', 'message_id as messageId'])
+      .where((eb) => eb.or([
+        eb('person_id', '=', personId),
+        ...(norms.length ? [eb(sql<string>`lower(trim(address))`, 'in', norms), eb(sql<string>`lower(trim(from_address))`, 'in', norms)] : []),
+      ]))
+      .orderBy('id').execute();
+  },
+  erase: async (db, personId, scope) => {
+    const norms = scope.emails.map((e) => e.trim().toLowerCase());
+    const res = await db.deleteFrom('inbox_history').where((eb) => eb.or([
+      eb('person_id', '=', personId),
+      ...(norms.length ? [eb(sql<string>`lower(trim(address))`, 'in', norms), eb(sql<string>`lower(trim(from_address))`, 'in', norms)] : []),
+    ])).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  },
+};
+
 // Double opt-in confirmation mails sent to the person (the address only as a keyed hash).
 const confirmationMails: PersonDataSource = {
   key: 'confirmations',
@@ -155,4 +179,4 @@ const register: PersonDataSource = {
   erase: async (db, personId) => Number((await db.deleteFrom('people').where('id', '=', personId).executeTakeFirst()).numDeletedRows),
 };
 
-export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, inboxReview, confirmationMails, register];
+export const PERSON_DATA_SOURCES: readonly PersonDataSource[] = [consentEvents, subscriptions, interactions, avgRequests, mailings, inboxReview, inboxHistory, confirmationMails, register];

@@ -86,9 +86,9 @@ function lookup(stack: unknown[], name: string): unknown {
   const [head, ...rest] = name.split('.');
   for (let i = stack.length - 1; i >= 0; i--) {
     const ctx = stack[i];
-    if (ctx && typeof ctx === 'object' && head! in ctx) {
+    if (ctx && typeof ctx === 'object' && Object.hasOwn(ctx, head!)) {
       let v: unknown = (ctx as Record<string, unknown>)[head!];
-      for (const key of rest) v = v == null ? undefined : (v as Record<string, unknown>)[key];
+      for (const key of rest) v = v != null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
       return v;
     }
   }

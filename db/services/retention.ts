@@ -3,7 +3,7 @@ import type { DbOrTx } from '../connection';
 import type { RetentionCandidate, RetentionResult, RetentionReview, RetentionSettings } from '../../electron/commands/consent.contract';
 import { addMonths, dutchDate } from './consent-model';
 import { listBackupsWithExpiry } from '../backup';
-import { checkpoint, erasePerson, optimizeSearchIndexes, toCopy, type ErasureEnv } from './erasure';
+import { checkpoint, erasePerson, optimizeSearchIndexes, testMailboxMessages, toCopy, type ErasureEnv } from './erasure';
 import { fullName } from './people';
 
 const SETTINGS_KEY = 'retention';
@@ -67,12 +67,15 @@ export async function applyRetention(
   const review = await reviewRetention(db, env.now, input.asOf);
   const eligible = new Set(review.people.map((p) => p.personId));
   const result: RetentionResult = { erased: [], skipped: [], requestsDeleted: 0, backups: [] };
+  const mail = await testMailboxMessages(db, env.dataDir, [...new Set(input.personIds)].filter((id) => eligible.has(id)));
   for (const personId of [...new Set(input.personIds)]) {
     if (!eligible.has(personId)) {
       result.skipped.push({ personId, reason: 'not_eligible' });
       continue;
     }
-    const erased = await erasePerson(db, env, { personId, actor: input.actor, source: 'retention', skipBackupScan: true, deferIndexRewrite: true });
+    const erased = await erasePerson(db, env, {
+      personId, actor: input.actor, source: 'retention', skipBackupScan: true, deferIndexRewrite: true, testMailboxMessages: mail.get(personId),
+    });
     result.erased.push({ personId, erasureId: erased.erasureId });
   }
   if (result.erased.length) {

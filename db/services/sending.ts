@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Db, DbOrTx } from '../connection';
@@ -6,6 +7,7 @@ import type { Language, SendJobRow, SendJobStatus } from '../schema';
 import type { PacingLimits } from '../../electron/commands/sending.contract';
 import { suppress } from './consent';
 import { loadEdition, parseContent } from './editions';
+import { signedTrace } from './inbox-trace';
 import { getNewsletterSettings, TEST_TOKEN, toMergeRecipient, viewAs, type UnsubscribeTokens } from './newsletter';
 import { logSent, parseTestPayload, startDueJobs } from './outbox';
 import { compileCached, createMerger, unsubscribeUrl, type MergeRecipient, type MergedMessage } from './render';
@@ -152,7 +154,70 @@ export interface WorkerDeps {
 
 const DEFAULT_RETRY = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
 
-type Outcome = { kind: 'sent'; response: string } | { kind: 'error'; error: SmtpErrorLike };
+type Outcome = { kind: 'sent'; response: string } | { kind: 'error'; error: SmtpErrorLike } | { kind: 'uncertain'; error: SmtpErrorLike };
+
+type Write = { kind: 'sending'; r: Prepared; at: string } | { kind: 'outcome'; r: Prepared; o: Outcome };
+
+/**
+ * Group commit: writes added while a commit runs (or in the same tick) go into the next one, so many outcomes share
+ * one synchronous=FULL commit without any weaker syncing. add() resolves once its write is durable.
+ */
+export class GroupCommit<T> {
+  private queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly flush: (items: T[]) => Promise<void>) {}
+
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.run());
+      }
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.flush(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.running = false;
+  }
+}
+
+/** Per message: whether the whole body, up to the final dot of DATA, went to the connection. */
+interface Gate {
+  transmitted: boolean;
+}
+
+const GATE = 'schakelGate';
+
+/**
+ * nodemailer 'stream' plugin: notes when the message's stream (made when a pooled connection takes it) has been read to
+ * the end; the data stream then writes the final dot at once. nodemailer reports a lost connection the same way at
+ * every step ('CONN'), so this is how a loss after the dot is told apart from one before it.
+ */
+function gateStream(mail: { data: object; message: { createReadStream: (options?: never) => Readable } }, done: (err?: Error | null) => void): void {
+  const gate = (mail.data as { [GATE]?: Gate })[GATE];
+  if (gate) {
+    const create = mail.message.createReadStream.bind(mail.message);
+    mail.message.createReadStream = (options?: never) => {
+      const source = create(options);
+      gate.transmitted = false;
+      source.once('end', () => { gate.transmitted = true; });
+      return source;
+    };
+  }
+  done();
+}
 
 interface Prepared {
   rowId: number;
@@ -352,7 +417,17 @@ export class SendWorker {
       ? (await db.selectFrom('send_events').select('at').where('at', '>', this.clock.now() - span).execute()).map((r) => r.at)
       : [];
     const pacer = new Pacer(windows, history);
+    if (t.target.user && !t.target.password && job.mailbox === 'smtp') {
+      // Nothing to log in with (browser mode after a restart): ask for the password instead of blaming the server.
+      const at = new Date(this.clock.now()).toISOString();
+      await writeFull(db, async (trx) => {
+        await trx.updateTable('send_jobs').set({ status: 'paused', pause_reason: 'password_missing', pause_detail: null, updated_at: at })
+          .where('id', '=', jobId).where('status', '=', 'running').execute();
+      });
+      return { status: 'paused' };
+    }
     const transport = nodemailer.createTransport(transportOptions(t.target, { pool: true, maxConnections: t.connections, timeoutMs: this.options.timeoutMs }));
+    transport.use('stream', gateStream);
     const retryDelays = this.options.retryDelaysMs ?? DEFAULT_RETRY;
     const batchSize = this.options.batchSize ?? Math.max(16, t.connections * 24);
     // Few messages alive at once keeps the heap small; the batch stays larger for fewer outbox writes.
@@ -437,101 +512,131 @@ export class SendWorker {
           }
         }
         const at = new Date(now).toISOString();
-        await writeFull(db, async (trx) => {
-          for (const s of skipped) {
-            await trx.updateTable('send_recipients').set({ state: 'skipped', reason: s.reason, updated_at: at }).where('id', '=', s.id).execute();
-          }
-          for (let i = 0; i < ready.length; i += 200) {
-            const values = sql.join(ready.slice(i, i + 200).map((r) => sql`(${r.rowId}, ${r.email}, ${r.attempts}, ${r.messageId})`));
-            await sql`UPDATE send_recipients SET state = 'sending', email = v.column2, attempts = v.column3, message_id = v.column4, updated_at = ${at}
-              FROM (VALUES ${values}) AS v WHERE send_recipients.id = v.column1`.execute(trx);
-          }
-          if (windows.length && ready.length) await trx.insertInto('send_events').values(ready.map(() => ({ at: now }))).execute();
-        });
+        if (skipped.length) {
+          await writeFull(db, async (trx) => {
+            for (const s of skipped) {
+              await trx.updateTable('send_recipients').set({ state: 'skipped', reason: s.reason, updated_at: at }).where('id', '=', s.id).execute();
+            }
+          });
+        }
         pacer.record(now, ready.length);
         if (!ready.length) continue;
 
-        // At most `inFlight` messages with the transport at once (memory), fed from the batch as each one finishes.
-        const outcomes = new Array<Outcome>(ready.length);
+        // Each message is written "sending" when a connection takes it, and its outcome when the answer arrives;
+        // writes that come together share one commit. At most `inFlight` messages are with the transport at once.
+        let fault: { reason: AccountFault | 'server_unreachable'; detail: string | null } | null = null;
+        let sent = 0;
+        let connectionErrors = 0;
+        const countEvents = job.mailbox === 'smtp';
+        const writer = new GroupCommit<Write>(async (writes) => {
+          const done = this.clock.now();
+          const doneAt = new Date(done).toISOString();
+          const tally = { sent: 0, failed: 0, retry: 0 };
+          await writeFull(db, async (trx) => {
+            const taken = writes.filter((w): w is Extract<Write, { kind: 'sending' }> => w.kind === 'sending');
+            for (let i = 0; i < taken.length; i += 200) {
+              const values = sql.join(taken.slice(i, i + 200).map(({ r, at: when }) => sql`(${r.rowId}, ${r.email}, ${r.attempts}, ${r.messageId}, ${when})`));
+              await sql`UPDATE send_recipients SET state = 'sending', email = v.column2, attempts = v.column3, message_id = v.column4,
+                attempted_at = v.column5, updated_at = v.column5 FROM (VALUES ${values}) AS v WHERE send_recipients.id = v.column1`.execute(trx);
+            }
+            const sentPeople: number[] = [];
+            const sentRows: number[] = [];
+            let accepted = 0;
+            for (const w of writes) {
+              if (w.kind !== 'outcome') continue;
+              const { r, o } = w;
+              if (o.kind === 'sent') {
+                tally.sent++;
+                accepted++;
+                if (r.personId !== null) sentPeople.push(r.personId);
+                sentRows.push(r.rowId);
+                continue;
+              }
+              const detail = (o.error.response ?? o.error.message ?? '').slice(0, 500) || null;
+              if (o.kind === 'uncertain') {
+                // The whole message went out and the answer never came: the server may have it. A person decides.
+                accepted++;
+                await trx.updateTable('send_recipients').set({ state: 'uncertain', reason: 'no_reply', detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
+                continue;
+              }
+              const c = classifySmtpError(o.error);
+              if (c.kind === 'account') {
+                fault ??= { reason: c.reason, detail };
+                await trx.updateTable('send_recipients').set({ state: 'queued', attempts: r.attempts - 1, detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
+              } else if (c.kind === 'recipient') {
+                tally.failed++;
+                await trx.updateTable('send_recipients').set({ state: 'failed', reason: c.hardBounce ? 'hard_bounce' : 'refused', detail, updated_at: doneAt })
+                  .where('id', '=', r.rowId).execute();
+                if (c.hardBounce) {
+                  await suppress(trx, { hasher, now: new Date(done) }, { email: r.email, reason: 'hard_bounce', note: detail, actor: 'Schakel (bounce)' });
+                }
+              } else {
+                if (c.connection) connectionErrors++;
+                // A lost connection is not the recipient's fault: it does not use up their attempts.
+                const attempts = c.connection ? r.attempts - 1 : r.attempts;
+                if (!c.connection && attempts > retryDelays.length) {
+                  tally.failed++;
+                  await trx.updateTable('send_recipients').set({ state: 'failed', reason: 'retries_exhausted', detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
+                } else {
+                  tally.retry++;
+                  const step = c.connection ? (this.unreachable.get(jobId) ?? 0) + 1 : attempts;
+                  const delay = retryDelays[Math.min(step, retryDelays.length) - 1] ?? 0;
+                  await trx.updateTable('send_recipients').set({
+                    state: 'retry', reason: 'temporary', attempts, detail, next_attempt_at: done + delay, updated_at: doneAt,
+                  }).where('id', '=', r.rowId).execute();
+                }
+              }
+            }
+            for (let i = 0; i < sentRows.length; i += 500) {
+              await trx.updateTable('send_recipients').set({ state: 'sent', reason: null, detail: null, sent_at: doneAt, updated_at: doneAt })
+                .where('id', 'in', sentRows.slice(i, i + 500)).execute();
+            }
+            if (sentPeople.length && !isTest) await logSent(trx, sentPeople, editionNumber, job.mailbox, doneAt);
+            // The rolling counters count what the server accepted, and what it may have (uncertain).
+            if (countEvents && accepted) await trx.insertInto('send_events').values(Array.from({ length: accepted }, () => ({ at: done }))).execute();
+          });
+          sent += tally.sent;
+          if (tally.sent || tally.failed || tally.retry) this.options.onProgress?.(jobId, tally);
+        });
+
         let nextIndex = 0;
         const lane = async () => {
-          while (nextIndex < ready.length) {
-            const i = nextIndex++;
-            const r = ready[i]!;
-            outcomes[i] = await this.sendOne(transport, job, editionNumber, r, mergers[r.language](r.merge), t, letter.unsubscribeAddress);
+          let answered: Promise<void> | null = null;
+          while (nextIndex < ready.length && !fault && !this.stopped) {
+            const r = ready[nextIndex++]!;
+            // Durable before the transport has it, together with the previous outcome of this lane (same or earlier
+            // commit): after a crash at most one message per lane can be uncertain.
+            await writer.add({ kind: 'sending', r, at: new Date(this.clock.now()).toISOString() });
+            const gate: Gate = { transmitted: false };
+            const o = await this.sendOne(transport, job, editionNumber, r, mergers[r.language](r.merge), t, letter.unsubscribeAddress, gate);
+            // No answer after the final dot of DATA: uncertain, never retried silently. An answer (4xx/5xx) is an answer.
+            const outcome: Outcome = o.kind === 'error' && gate.transmitted && !o.error.responseCode ? { kind: 'uncertain', error: o.error } : o;
+            answered = writer.add({ kind: 'outcome', r, o: outcome });
+            answered.catch(() => {});
           }
+          await answered;
         };
         await Promise.all(Array.from({ length: Math.min(inFlight, ready.length) }, lane));
 
-        const done = this.clock.now();
-        const doneAt = new Date(done).toISOString();
-        let fault: { reason: AccountFault | 'server_unreachable'; detail: string | null } | null = null;
-        let sent = 0;
-        let failed = 0;
-        let retry = 0;
-        let connectionErrors = 0;
-        await writeFull(db, async (trx) => {
-          const sentPeople: number[] = [];
-          const sentRows: number[] = [];
-          for (const [i, o] of outcomes.entries()) {
-            const r = ready[i]!;
-            if (o.kind === 'sent') {
-              sent++;
-              if (r.personId !== null) sentPeople.push(r.personId);
-              sentRows.push(r.rowId);
-              continue;
-            }
-            const c = classifySmtpError(o.error);
-            const detail = (o.error.response ?? o.error.message ?? '').slice(0, 500) || null;
-            if (c.kind === 'account') {
-              fault ??= { reason: c.reason, detail };
-              await trx.updateTable('send_recipients').set({ state: 'queued', attempts: r.attempts - 1, detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
-            } else if (c.kind === 'recipient') {
-              failed++;
-              await trx.updateTable('send_recipients').set({ state: 'failed', reason: c.hardBounce ? 'hard_bounce' : 'refused', detail, updated_at: doneAt })
-                .where('id', '=', r.rowId).execute();
-              if (c.hardBounce) {
-                await suppress(trx, { hasher, now: new Date(done) }, { email: r.email, reason: 'hard_bounce', note: detail, actor: 'Schakel (bounce)' });
-              }
-            } else {
-              if (c.connection) connectionErrors++;
-              // A lost connection is not the recipient's fault: it does not use up their attempts.
-              const attempts = c.connection ? r.attempts - 1 : r.attempts;
-              if (!c.connection && attempts > retryDelays.length) {
-                failed++;
-                await trx.updateTable('send_recipients').set({ state: 'failed', reason: 'retries_exhausted', detail, updated_at: doneAt }).where('id', '=', r.rowId).execute();
-              } else {
-                retry++;
-                const step = c.connection ? (this.unreachable.get(jobId) ?? 0) + 1 : attempts;
-                const delay = retryDelays[Math.min(step, retryDelays.length) - 1] ?? 0;
-                await trx.updateTable('send_recipients').set({
-                  state: 'retry', reason: 'temporary', attempts, detail, next_attempt_at: done + delay, updated_at: doneAt,
-                }).where('id', '=', r.rowId).execute();
-              }
-            }
-          }
-          for (let i = 0; i < sentRows.length; i += 500) {
-            await trx.updateTable('send_recipients').set({ state: 'sent', reason: null, detail: null, sent_at: doneAt, updated_at: doneAt })
-              .where('id', 'in', sentRows.slice(i, i + 500)).execute();
-          }
-          if (sentPeople.length && !isTest) await logSent(trx, sentPeople, editionNumber, job.mailbox, doneAt);
-          if (connectionErrors && !sent) {
-            const rounds = (this.unreachable.get(jobId) ?? 0) + 1;
-            this.unreachable.set(jobId, rounds);
-            if (rounds > retryDelays.length) {
-              fault ??= { reason: 'server_unreachable', detail: null };
-              this.unreachable.delete(jobId);
-            }
-          } else if (sent) {
+        const doneAt = new Date(this.clock.now()).toISOString();
+        if (connectionErrors && !sent) {
+          const rounds = (this.unreachable.get(jobId) ?? 0) + 1;
+          this.unreachable.set(jobId, rounds);
+          if (rounds > retryDelays.length) {
+            fault ??= { reason: 'server_unreachable', detail: null };
             this.unreachable.delete(jobId);
           }
-          if (fault) {
-            await trx.updateTable('send_jobs').set({ status: 'paused', pause_reason: fault.reason, pause_detail: fault.detail, updated_at: doneAt })
+        } else if (sent) {
+          this.unreachable.delete(jobId);
+        }
+        if (fault) {
+          const f: { reason: string; detail: string | null } = fault;
+          await writeFull(db, async (trx) => {
+            await trx.updateTable('send_jobs').set({ status: 'paused', pause_reason: f.reason, pause_detail: f.detail, updated_at: doneAt })
               .where('id', '=', jobId).where('status', '=', 'running').execute();
-          }
-        });
-        this.options.onProgress?.(jobId, { sent, failed, retry });
-        if (fault) return { status: 'paused' };
+          });
+          return { status: 'paused' };
+        }
       }
     } finally {
       transport.close();
@@ -540,10 +645,10 @@ export class SendWorker {
 
   private async sendOne(
     transport: ReturnType<typeof nodemailer.createTransport>, job: SendJobRow, editionNumber: number, r: Prepared, m: MergedMessage,
-    t: { from: { name: string; address: string }; replyTo: string; https: string }, unsubscribeAddress: string,
+    t: { from: { name: string; address: string }; replyTo: string; https: string }, unsubscribeAddress: string, gate: Gate,
   ): Promise<Outcome> {
     const headers: Record<string, string> = {
-      'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': String(r.rowId), 'X-Schakel-Edition': String(editionNumber),
+      'X-Schakel-Job': String(job.id), 'X-Schakel-Recipient': signedTrace(this.deps.dataDir, job.id, r.rowId), 'X-Schakel-Edition': String(editionNumber),
     };
     if (r.merge) {
       const https = t.https ? httpsUnsubscribe(t.https, r.token) : '';
@@ -565,7 +670,8 @@ export class SendWorker {
         date: new Date(this.clock.now()), envelope: { from: t.from.address, to: [r.email] },
         list: r.merge ? { id: { url: `list-${r.merge.listId}.${domainOf(t.from.address)}`, comment: r.merge.listName } } : undefined,
         headers,
-      });
+        [GATE]: gate,
+      } as Parameters<typeof transport.sendMail>[0]);
       return { kind: 'sent', response: String((info as { response?: string }).response ?? '250') };
     } catch (error) {
       return { kind: 'error', error: error as SmtpErrorLike };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { DbOrTx } from '../connection';
 import { secretPath } from '../secrets';
-import { isValidEmail } from '../text';
+import { CLEARTEXT_REFUSED, isLoopbackHost, isValidEmail } from '../text';
 import { CommandError } from '../../electron/commands/errors';
 import type {
   ConnectionProblem, ConnectionTestResult, PacingLimits, ProviderProfile, SendingSettingsInput, SendingSettingsView, SmtpSecurity, SmtpSettings,
@@ -61,6 +61,7 @@ export function validateSmtpSettings(s: SmtpSettings): Issue[] {
   if (s.host && !/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(s.host)) {
     issues.push({ path: 'host', message: { nl: `"${s.host}" is geen geldige servernaam.`, en: `"${s.host}" is not a valid server name.` } });
   }
+  if (s.security === 'none' && s.host && !isLoopbackHost(s.host)) issues.push({ path: 'security', message: CLEARTEXT_REFUSED });
   email('senderEmail', isConfigured(s));
   email('replyTo', false);
   if (s.httpsUnsubscribeUrl && !/^https:\/\/[^\s/]+\.[^\s]+$/i.test(s.httpsUnsubscribeUrl)) {
@@ -266,10 +267,12 @@ export type FailureClass =
   | { kind: 'recipient'; hardBounce: boolean }
   | { kind: 'account'; reason: AccountFault };
 
-export type AccountFault = 'login_refused' | 'policy' | 'sender_refused' | 'quota' | 'tls';
+export type AccountFault = 'login_refused' | 'password_missing' | 'policy' | 'sender_refused' | 'quota' | 'tls';
 
 export interface SmtpErrorLike {
   code?: string;
+  /** The SMTP step that failed, as nodemailer reports it ('AUTH PLAIN', 'MAIL FROM', 'RCPT TO', 'DATA', 'CONN', 'API'). */
+  command?: string;
   responseCode?: number;
   response?: string;
   message?: string;
@@ -284,12 +287,21 @@ export function enhancedCode(text: string | undefined): string | null {
 
 /**
  * 4xx and lost connections: try again later. 5xx for one recipient: that recipient failed (5.1.x: the address does
- * not exist, a hard bounce). Faults of the account (login, policy, sender, quota): stop the job, blame no recipient.
+ * not exist, a hard bounce; 5.7.x at RCPT TO: refused for that recipient). Faults of the account (login, policy at
+ * AUTH, MAIL FROM or after DATA, sender, quota): stop the job, blame no recipient.
  */
 export function classifySmtpError(error: SmtpErrorLike): FailureClass {
   const code = error.responseCode;
   const text = `${error.response ?? ''} ${error.message ?? ''}`;
   const enhanced = enhancedCode(error.response ?? error.message);
+  const atRecipient = /^RCPT/i.test(error.command ?? '');
+  // nodemailer's own check before it talks to the server: no password to log in with.
+  if (error.code === 'EAUTH' && error.command === 'API' && /missing credentials/i.test(error.message ?? '')) {
+    return { kind: 'account', reason: 'password_missing' };
+  }
+  if (atRecipient && code && code >= 500 && enhanced?.startsWith('5.7.') && enhanced !== '5.7.8' && enhanced !== '5.7.57') {
+    return { kind: 'recipient', hardBounce: false };
+  }
   if (error.code === 'EAUTH' || error.code === 'ENOAUTH' || code === 535 || code === 534 || code === 530 || enhanced === '5.7.8' || enhanced === '5.7.57') {
     return { kind: 'account', reason: 'login_refused' };
   }
@@ -310,6 +322,10 @@ export const ACCOUNT_FAULT_TEXT: Record<AccountFault | 'server_unreachable', Mes
   login_refused: {
     nl: 'De mailserver weigert de aanmelding: controleer de gebruikersnaam en het wachtwoord bij de instellingen. De verzending is gepauzeerd; ontvangers hebben geen fout gemaakt.',
     en: 'The mail server refuses the login: check the user name and password in the settings. Sending is paused; no recipient is at fault.',
+  },
+  password_missing: {
+    nl: 'Het wachtwoord van het mailaccount ontbreekt (in de browserversie wordt het alleen bewaard zolang Schakel draait). Vul het wachtwoord in en hervat de verzending. De mailserver is nog niet benaderd.',
+    en: 'The mail account password is missing (the browser version keeps it only while Schakel runs). Enter the password and resume sending. The mail server has not been contacted yet.',
   },
   policy: {
     nl: 'De mailserver weigert deze mails vanwege een beleidsregel van het account (bijvoorbeeld "verzenden als" niet toegestaan, of het account is geblokkeerd). De verzending is gepauzeerd.',

@@ -1,17 +1,16 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { DbOrTx } from '../connection';
 import { normaliseEmail } from '../text';
 import type { SuppressionReason } from './consent-model';
-import { HmacSha256, macPrefix } from './hmac-sha256';
 
 /** HMAC-SHA256 of normalised addresses with the installation's key: the suppression list never holds an address. */
 export class AddressHasher {
-  private readonly hmac: HmacSha256;
+  private readonly key: KeyObject;
   readonly fingerprint: string;
 
   constructor(key: Buffer) {
     if (key.length < 32) throw new Error('Suppression key too short');
-    this.hmac = new HmacSha256(key);
+    this.key = createSecretKey(key);
     this.fingerprint = createHmac('sha256', key).update('schakel:suppression-key-fingerprint').digest('hex').slice(0, 16);
   }
 
@@ -21,17 +20,13 @@ export class AddressHasher {
   }
 
   hashNormalised(normalised: string): string {
-    return this.hmac.digest(normalised);
+    return createHmac('sha256', this.key).update(normalised, 'utf8').digest('base64url');
   }
 
-  /**
-   * A test for membership of a set of stored HMACs that only writes out the full MAC when its
-   * first 48 bits match: for checking many addresses against the suppression list.
-   */
+  /** A test for membership of a set of stored HMACs: for checking many addresses against the suppression list. */
   matcher(hmacs: Iterable<string>): (normalised: string) => boolean {
     const full = new Set(hmacs);
-    const prefixes = new Set([...full].map(macPrefix));
-    return (normalised) => prefixes.has(this.hmac.prefix(normalised)) && full.has(this.hmac.digest(normalised));
+    return (normalised) => full.has(this.hashNormalised(normalised));
   }
 }
 

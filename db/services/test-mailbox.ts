@@ -1,15 +1,160 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import libmime from 'libmime';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { notFound } from '../../electron/commands/errors';
-import type { TestMailboxMessage } from '../../electron/commands/sending.contract';
+import type { TestMailboxMessage, TestMailboxSettings } from '../../electron/commands/sending.contract';
 import type { Messages } from '../../electron/commands/spec';
+import type { DbOrTx } from '../connection';
+import { PRIVATE_DIR, PRIVATE_FILE, restrictMode, writeFileAtomic } from '../storage';
 
 export const TEST_MAILBOX_DIR = 'test-mailbox';
 const INDEX = 'index.jsonl';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Pruning while receiving: at most this often. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export const TEST_MAILBOX_SETTINGS_KEY = 'sending.test_mailbox';
+export const DEFAULT_TEST_MAILBOX_SETTINGS: TestMailboxSettings = { keepDays: 30 };
+
+export async function getTestMailboxSettings(db: DbOrTx): Promise<TestMailboxSettings> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', TEST_MAILBOX_SETTINGS_KEY).executeTakeFirst();
+  if (!row) return { ...DEFAULT_TEST_MAILBOX_SETTINGS };
+  try {
+    const keepDays = (JSON.parse(row.value) as Partial<TestMailboxSettings>).keepDays;
+    return { keepDays: typeof keepDays === 'number' && Number.isInteger(keepDays) && keepDays >= 1 ? keepDays : DEFAULT_TEST_MAILBOX_SETTINGS.keepDays };
+  } catch {
+    return { ...DEFAULT_TEST_MAILBOX_SETTINGS };
+  }
+}
+
+export async function saveTestMailboxSettings(db: DbOrTx, settings: TestMailboxSettings): Promise<TestMailboxSettings> {
+  const value = JSON.stringify(settings);
+  await db.insertInto('settings').values({ key: TEST_MAILBOX_SETTINGS_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  return settings;
+}
+
+export function testMailboxFolder(dataDir: string): string {
+  return path.join(dataDir, TEST_MAILBOX_DIR);
+}
+
+interface IndexLine {
+  line: string;
+  entry: TestMailboxMessage | null;
+}
+
+function readIndex(folder: string): IndexLine[] {
+  const file = path.join(folder, INDEX);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
+    try {
+      return { line, entry: JSON.parse(line) as TestMailboxMessage };
+    } catch {
+      return { line, entry: null }; // a line cut short by a crash
+    }
+  });
+}
+
+function emlIds(folder: string): string[] {
+  try {
+    return readdirSync(folder).filter((n) => n.endsWith('.eml')).map((n) => n.slice(0, -4));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes messages (files and index lines) whole; the index is rewritten at once. Synchronous, so no
+ * message can be stored in between. Lines cut short by a crash go too. Returns how many messages went.
+ */
+function removeWhere(folder: string, drop: (entry: TestMailboxMessage) => boolean, dropFile: (id: string) => boolean): number {
+  if (!existsSync(folder)) return 0;
+  const lines = readIndex(folder);
+  const kept = lines.filter((l) => l.entry !== null && !drop(l.entry));
+  const gone = new Set(lines.filter((l) => l.entry !== null && drop(l.entry)).map((l) => l.entry!.id));
+  for (const id of emlIds(folder)) if (gone.has(id) || dropFile(id)) gone.add(id);
+  if (kept.length !== lines.length) writeFileAtomic(path.join(folder, INDEX), kept.map((l) => `${l.line}\n`).join(''));
+  for (const id of gone) {
+    try { unlinkSync(path.join(folder, `${id}.eml`)); } catch { /* only in the index */ }
+  }
+  return gone.size;
+}
+
+/** Removes these messages from the test mailbox; returns how many were there. */
+export function removeFromTestMailbox(dataDir: string, ids: readonly string[]): number {
+  if (!ids.length) return 0;
+  const set = new Set(ids);
+  return removeWhere(testMailboxFolder(dataDir), (e) => set.has(e.id), (id) => set.has(id));
+}
+
+/** Removes messages received before `cutoff`; returns how many. */
+export function pruneTestMailbox(dataDir: string, cutoff: Date): number {
+  const folder = testMailboxFolder(dataDir);
+  const listed = new Set(readIndex(folder).flatMap((l) => (l.entry ? [l.entry.id] : [])));
+  return removeWhere(folder, (e) => !(new Date(e.receivedAt).getTime() >= cutoff.getTime()), (id) => {
+    if (listed.has(id)) return false;
+    try {
+      return statSync(path.join(folder, `${id}.eml`)).mtimeMs < cutoff.getTime();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function addressText(a: AddressObject | AddressObject[] | undefined): string {
+  if (!a) return '';
+  return (Array.isArray(a) ? a : [a]).map((x) => x.text).join(' ');
+}
+
+/**
+ * The messages that mention any of the needles (a name, an address, a phone number) in their envelope,
+ * headers or body, decoded as a mail reader shows them. Needles shorter than 5 characters are ignored.
+ */
+export async function findInTestMailbox(dataDir: string, needles: readonly string[]): Promise<string[]> {
+  return (await findInTestMailboxForEach(dataDir, [needles]))[0]!;
+}
+
+/** The same for several people at once, reading each message once: the messages per set of needles. */
+export async function findInTestMailboxForEach(dataDir: string, needleSets: readonly (readonly string[])[]): Promise<string[][]> {
+  const folder = testMailboxFolder(dataDir);
+  const sets = needleSets.map((needles) => [...new Set(needles.map((n) => n.trim().toLowerCase()).filter((n) => n.length >= 5))]);
+  const found: string[][] = sets.map(() => []);
+  if (!sets.some((s) => s.length) || !existsSync(folder)) return found;
+  const lines = new Map<string, string>();
+  for (const l of readIndex(folder)) if (l.entry) lines.set(l.entry.id, l.line);
+  for (const id of new Set([...lines.keys(), ...emlIds(folder)])) {
+    // Cheapest first: the index line, the raw message, and only then the decoded one.
+    const open = sets.map((_, i) => i);
+    const match = (text: string | null | undefined) => {
+      const lower = (text ?? '').toLowerCase();
+      for (let k = open.length - 1; k >= 0; k--) {
+        const i = open[k]!;
+        if (sets[i]!.some((n) => lower.includes(n))) {
+          found[i]!.push(id);
+          open.splice(k, 1);
+        }
+      }
+    };
+    match(lines.get(id));
+    if (!open.length) continue;
+    let raw: Buffer;
+    try {
+      raw = readFileSync(path.join(folder, `${id}.eml`));
+    } catch {
+      continue;
+    }
+    match(raw.toString('latin1'));
+    if (!open.length) continue;
+    const parsed = await simpleParser(raw);
+    match([
+      parsed.subject, addressText(parsed.from), addressText(parsed.to), addressText(parsed.cc), addressText(parsed.replyTo),
+      parsed.text, typeof parsed.html === 'string' ? parsed.html : '',
+    ].join('\n'));
+  }
+  return found;
+}
 
 export const TEST_MAILBOX_NOTICE: Messages = {
   nl: 'Testpostvak: niets is echt verstuurd. Deze mails zijn alleen in Schakel zelf bewaard.',
@@ -42,18 +187,28 @@ export class TestMailbox {
   private server: SMTPServer | null = null;
   private starting: Promise<number> | null = null;
   private counter = 0;
+  private lastPrune = 0;
+  /** Messages older than this are removed (the test mailbox setting). */
+  keepDays = DEFAULT_TEST_MAILBOX_SETTINGS.keepDays;
 
   constructor(private readonly dataDir: string, private readonly now: () => Date = () => new Date()) {}
 
   get folder(): string {
-    return path.join(this.dataDir, TEST_MAILBOX_DIR);
+    return testMailboxFolder(this.dataDir);
+  }
+
+  /** Removes the messages older than keepDays; returns how many. */
+  prune(): number {
+    this.lastPrune = this.now().getTime();
+    return pruneTestMailbox(this.dataDir, new Date(this.lastPrune - this.keepDays * DAY_MS));
   }
 
   /** Starts the server when needed; returns its port. */
   start(): Promise<number> {
     if (this.starting) return this.starting;
     this.starting = new Promise<number>((resolve, reject) => {
-      mkdirSync(this.folder, { recursive: true });
+      mkdirSync(this.folder, { recursive: true, mode: PRIVATE_DIR });
+      restrictMode(this.folder);
       const server = new SMTPServer({
         disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false, banner: 'Schakel testpostvak',
         size: 50 * 1024 * 1024,
@@ -83,13 +238,14 @@ export class TestMailbox {
 
   private store(raw: Buffer, from: string, to: string[]): void {
     const at = this.now();
+    if (at.getTime() - this.lastPrune >= PRUNE_EVERY_MS) this.prune();
     const id = `${at.toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++this.counter}`;
-    writeFileSync(path.join(this.folder, `${id}.eml`), raw);
+    writeFileSync(path.join(this.folder, `${id}.eml`), raw, { mode: PRIVATE_FILE });
     const text = raw.subarray(0, 64 * 1024).toString('utf8');
     const entry: TestMailboxMessage = {
       id, receivedAt: at.toISOString(), from, to, subject: readable(header(text, 'Subject') ?? ''), messageId: header(text, 'Message-ID'), size: raw.length,
     };
-    appendFileSync(path.join(this.folder, INDEX), `${JSON.stringify(entry)}\n`);
+    appendFileSync(path.join(this.folder, INDEX), `${JSON.stringify(entry)}\n`, { mode: PRIVATE_FILE });
   }
 
   async stop(): Promise<void> {
@@ -99,21 +255,13 @@ export class TestMailbox {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Newest first. */
-  list(offset = 0, limit = 100): { notice: Messages; total: number; messages: TestMailboxMessage[] } {
-    const file = path.join(this.folder, INDEX);
-    const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  /** Newest first, after removing what is past keepDays. */
+  list(offset = 0, limit = 100): { notice: Messages; total: number; keepDays: number; messages: TestMailboxMessage[] } {
+    this.prune();
+    const entries = readIndex(this.folder).flatMap((l) => (l.entry ? [l.entry] : []));
     const messages: TestMailboxMessage[] = [];
-    for (let i = lines.length - 1 - offset; i >= 0 && messages.length < limit; i--) {
-      try {
-        const entry = JSON.parse(lines[i]!) as TestMailboxMessage;
-        // Entries written before subjects were decoded.
-        messages.push({ ...entry, subject: readable(entry.subject) });
-      } catch {
-        // a line cut short by a crash
-      }
-    }
-    return { notice: TEST_MAILBOX_NOTICE, total: lines.length, messages };
+    for (let i = entries.length - 1 - offset; i >= 0 && messages.length < limit; i--) messages.push({ ...entries[i]!, subject: readable(entries[i]!.subject) }); // entries written before subjects were decoded
+    return { notice: TEST_MAILBOX_NOTICE, total: entries.length, keepDays: this.keepDays, messages };
   }
 
   async get(id: string) {

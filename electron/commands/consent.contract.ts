@@ -5,7 +5,7 @@ import {
   type AvgRequestChannel, type AvgRequestKind, type AvgRequestStatus, type ConsentEventType, type EventSource, type LawfulBasis,
   type SubscriptionStatus, type SuppressionReason,
 } from '../../db/services/consent-model';
-import { command } from './spec';
+import { command, singleLine } from './spec';
 
 export {
   AVG_REQUEST_CHANNELS, AVG_REQUEST_KINDS, AVG_REQUEST_STATUSES, CONSENT_EVENT_TYPES, CONSENT_METHODS, EVENT_SOURCES, LABELS, LAWFUL_BASES,
@@ -19,12 +19,12 @@ export type {
 const id = z.number().int().positive();
 const optionalText = (max = 2000) => z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
 /** Who did it: the staff member's name, shown in the ledger. */
-const actor = z.string().trim().min(1).max(100);
+const actor = singleLine().min(1).max(100);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** An ISO date-time with offset (stored as UTC), or a plain date. */
 const moment = z.union([z.iso.datetime({ offset: true }), date]);
 
-export const consentRecord = z.object({
+export const consentRecord = z.strictObject({
   /** When consent was given; defaults to now. */
   givenAt: moment.optional(),
   method: z.enum(CONSENT_METHODS),
@@ -38,9 +38,9 @@ export const consentRecord = z.object({
 });
 export type ConsentRecordInput = z.input<typeof consentRecord>;
 
-export const listInput = z.object({
+export const listInput = z.strictObject({
   id: id.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: singleLine().min(1).max(200),
   /** Shown to subscribers; a changed text becomes a new version. */
   purposeText: z.string().trim().min(1).max(10000),
   language: z.enum(LANGUAGES),
@@ -49,10 +49,10 @@ export const listInput = z.object({
   actor,
 });
 
-export const avgRequestInput = z.object({
+export const avgRequestInput = z.strictObject({
   kind: z.enum(AVG_REQUEST_KINDS),
   personId: id.nullish().transform((v) => v ?? null),
-  subjectName: optionalText(200),
+  subjectName: singleLine().max(200).nullish().transform((v) => (v ? v : null)),
   subjectEmail: optionalText(254),
   channel: z.enum(AVG_REQUEST_CHANNELS),
   receivedOn: date,
@@ -60,7 +60,7 @@ export const avgRequestInput = z.object({
   actor,
 });
 
-export const retentionSettings = z.object({
+export const retentionSettings = z.strictObject({
   programmeEndDate: date,
   /** People with no subscription and no interaction for this many months are proposed for erasure. */
   peopleMonths: z.number().int().min(1).max(240),
@@ -320,12 +320,12 @@ export interface RetentionResult {
 }
 
 export const consentContract = {
-  'lists.list': command(z.object({ includeArchived: z.boolean().default(false) })).returns<MailingListSummary[]>(),
-  'lists.get': command(z.object({ id })).returns<MailingListDetail>(),
+  'lists.list': command(z.strictObject({ includeArchived: z.boolean().default(false) })).returns<MailingListSummary[]>(),
+  'lists.get': command(z.strictObject({ id })).returns<MailingListDetail>(),
   'lists.save': command(listInput).returns<{ id: number; purposeVersionId: number; newVersion: boolean }>(),
-  'lists.archive': command(z.object({ id, archived: z.boolean() })).returns<{ ok: true }>(),
+  'lists.archive': command(z.strictObject({ id, archived: z.boolean() })).returns<{ ok: true }>(),
   'lists.members': command(
-    z.object({
+    z.strictObject({
       listId: id,
       status: z.enum(SUBSCRIPTION_STATUSES).nullish(),
       offset: z.number().int().min(0).default(0),
@@ -335,11 +335,11 @@ export const consentContract = {
 
   /** Adds one person to a list; consent lists need the consent record. Suppressed addresses need overrideSuppression and fresh consent. */
   'consent.subscribe': command(
-    z.object({ personId: id, listId: id, consent: consentRecord.nullish(), overrideSuppression: z.boolean().default(false), actor }),
+    z.strictObject({ personId: id, listId: id, consent: consentRecord.nullish(), overrideSuppression: z.boolean().default(false), actor }),
   ).returns<SubscribeResult>(),
   /** Adds many people (from the register or an import) with one consent record for the batch. */
   'consent.subscribeMany': command(
-    z.object({
+    z.strictObject({
       personIds: z.array(id).min(1).max(100_000),
       listId: id,
       consent: consentRecord.nullish(),
@@ -349,7 +349,7 @@ export const consentContract = {
   ).returns<BulkSubscribeResult>(),
   /** Records the double opt-in confirmation of a pending sign-up. */
   'consent.confirm': command(
-    z.object({
+    z.strictObject({
       personId: id,
       listId: id,
       confirmedAt: moment.optional(),
@@ -361,7 +361,7 @@ export const consentContract = {
   ).returns<{ status: SubscriptionStatus; eventId: number }>(),
   /** "Afmelden": from one list (listId) or from everything (listId null). Objection records an objection instead. */
   'consent.unsubscribe': command(
-    z.object({
+    z.strictObject({
       personId: id,
       listId: id.nullable(),
       channel: z.enum(UNSUBSCRIBE_CHANNELS),
@@ -375,7 +375,7 @@ export const consentContract = {
   ).returns<UnsubscribeResult>(),
   /** Puts a person (all addresses) or one address on the suppression list: bounce, complaint or by hand. */
   'consent.suppress': command(
-    z.object({
+    z.strictObject({
       personId: id.optional(),
       email: z.string().trim().max(254).optional(),
       reason: z.enum(['hard_bounce', 'complaint', 'manual']),
@@ -383,32 +383,32 @@ export const consentContract = {
       actor,
     }).refine((v) => Boolean(v.personId) !== Boolean(v.email), { message: 'Geef een persoon of een adres op / Give a person or an address' }),
   ).returns<{ suppressedAddresses: number; lists: { listId: number; listName: string }[] }>(),
-  'consent.person': command(z.object({ personId: id })).returns<PersonConsent>(),
+  'consent.person': command(z.strictObject({ personId: id })).returns<PersonConsent>(),
   /** "Bewijs exporteren": a readable HTML proof and the JSON of every consent event. */
-  'consent.proof': command(z.object({ personId: id, language: z.enum(LANGUAGES).optional() })).returns<DocumentExport>(),
-  'consent.lookupAddress': command(z.object({ email: z.string().trim().min(1).max(254) })).returns<AddressLookup>(),
-  'consent.mayMail': command(z.object({ personId: id, listId: id })).returns<{ allowed: boolean; reason: VerdictReason; email: string | null }>(),
+  'consent.proof': command(z.strictObject({ personId: id, language: z.enum(LANGUAGES).optional() })).returns<DocumentExport>(),
+  'consent.lookupAddress': command(z.strictObject({ email: z.string().trim().min(1).max(254) })).returns<AddressLookup>(),
+  'consent.mayMail': command(z.strictObject({ personId: id, listId: id })).returns<{ allowed: boolean; reason: VerdictReason; email: string | null }>(),
   /** Checks a batch of addresses against the list's subscriptions and the suppression list. */
-  'consent.check': command(z.object({ listId: id, emails: z.array(z.string().max(320)).max(200_000) })).returns<CheckResult>(),
+  'consent.check': command(z.strictObject({ listId: id, emails: z.array(z.string().max(320)).max(200_000) })).returns<CheckResult>(),
   /** Which of these addresses are suppressed (for import reports). */
-  'consent.screen': command(z.object({ emails: z.array(z.string().max(320)).max(200_000) })).returns<SuppressionHit[]>(),
+  'consent.screen': command(z.strictObject({ emails: z.array(z.string().max(320)).max(200_000) })).returns<SuppressionHit[]>(),
 
-  'avg.summary': command(z.object({})).returns<AvgSummary>(),
+  'avg.summary': command(z.strictObject({})).returns<AvgSummary>(),
   'avg.listRequests': command(
-    z.object({
+    z.strictObject({
       status: z.enum(AVG_REQUEST_STATUSES).nullish(),
       kind: z.enum(AVG_REQUEST_KINDS).nullish(),
       openOnly: z.boolean().default(false),
       personId: id.nullish(),
     }),
   ).returns<AvgRequestView[]>(),
-  'avg.getRequest': command(z.object({ id })).returns<AvgRequestView>(),
+  'avg.getRequest': command(z.strictObject({ id })).returns<AvgRequestView>(),
   'avg.createRequest': command(avgRequestInput).returns<AvgRequestView>(),
   'avg.updateRequest': command(
-    z.object({
+    z.strictObject({
       id,
       status: z.enum(AVG_REQUEST_STATUSES).optional(),
-      handledBy: optionalText(100).optional(),
+      handledBy: singleLine().max(100).nullish().transform((v) => (v ? v : null)).optional(),
       personId: id.nullish(),
       notes: optionalText(10000).optional(),
       outcome: optionalText(10000).optional(),
@@ -416,21 +416,21 @@ export const consentContract = {
     }),
   ).returns<AvgRequestView>(),
   /** Extends the deadline by two months; allowed only before the first deadline passes, with a reason. */
-  'avg.extendRequest': command(z.object({ id, reason: z.string().trim().min(5).max(2000), actor })).returns<AvgRequestView>(),
+  'avg.extendRequest': command(z.strictObject({ id, reason: z.string().trim().min(5).max(2000), actor })).returns<AvgRequestView>(),
   /** Access / portability: everything held on a person, as JSON and a readable HTML document. */
-  'avg.exportPerson': command(z.object({ personId: id, language: z.enum(LANGUAGES).optional() })).returns<DocumentExport>(),
-  'avg.erasePreview': command(z.object({ personId: id })).returns<ErasurePreview>(),
+  'avg.exportPerson': command(z.strictObject({ personId: id, language: z.enum(LANGUAGES).optional() })).returns<DocumentExport>(),
+  'avg.erasePreview': command(z.strictObject({ personId: id })).returns<ErasurePreview>(),
   'avg.erase': command(
-    z.object({ personId: id, requestId: id.nullish(), actor, confirm: z.literal(true) }),
+    z.strictObject({ personId: id, requestId: id.nullish(), actor, confirm: z.literal(true) }),
   ).returns<ErasureResult>(),
 
-  'retention.getSettings': command(z.object({})).returns<RetentionSettings>(),
+  'retention.getSettings': command(z.strictObject({})).returns<RetentionSettings>(),
   'retention.saveSettings': command(retentionSettings).returns<RetentionSettings>(),
   /** Dry run: who and what the retention periods would remove. Nothing is changed. */
-  'retention.review': command(z.object({ asOf: date.optional() })).returns<RetentionReview>(),
+  'retention.review': command(z.strictObject({ asOf: date.optional() })).returns<RetentionReview>(),
   /** Erases the selected people (each with a ledger event) and deletes closed requests past their period. */
   'retention.apply': command(
-    z.object({
+    z.strictObject({
       personIds: z.array(id).max(10_000).default([]),
       deleteClosedRequests: z.boolean().default(false),
       asOf: date.optional(),

@@ -11,7 +11,7 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Column index (0-based) per target field; unmapped fields are absent. */
 const mapping = z.partialRecord(z.enum(IMPORT_FIELDS), z.number().int().min(0).max(500));
-const importRef = z.object({ importId: z.string().min(8).max(64) });
+const importRef = z.strictObject({ importId: z.string().min(8).max(64) });
 const options = importRef.extend({
   mapping,
   duplicates: z.enum(['merge', 'skip']).default('skip'),
@@ -73,7 +73,7 @@ export interface ImportProgress {
 
 export const importContract = {
   'import.preview': command(
-    z.object({
+    z.strictObject({
       fileName: z.string().max(300),
       contentBase64: z.string().max(64 * 1024 * 1024),
     }),

@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { command, type Messages } from './spec';
+import { command, singleLine, type Messages } from './spec';
 
 const id = z.number().int().positive();
 
 export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
 
-export const inboxSettingsInput = z.object({
+export const inboxSettingsInput = z.strictObject({
   host: z.string().trim().max(253).default(''),
   port: z.number().int().min(1).max(65535).default(993),
   security: z.enum(IMAP_SECURITIES).default('tls'),
-  user: z.string().trim().max(320).default(''),
+  user: singleLine().max(320).default(''),
   /** undefined: keep the stored password; '' clears it */
   password: z.string().max(1000).optional(),
-  folder: z.string().trim().min(1).max(200).default('INBOX'),
+  folder: singleLine().min(1).max(200).default('INBOX'),
   /** Processed mail is moved here; created when missing. */
-  processedFolder: z.string().trim().min(1).max(200).default('Schakel verwerkt'),
+  processedFolder: singleLine().min(1).max(200).default('Schakel verwerkt'),
   /** Minutes between automatic checks while Schakel runs; 0: only on "Nu controleren". */
   pollMinutes: z.number().int().min(0).max(1440).default(5),
   /** A pending double opt-in sign-up expires this many days after its confirmation mail. */
@@ -99,11 +99,15 @@ export interface ReviewItemView {
   reason: string;
   reasonText: Messages;
   fromAddress: string | null;
+  /** A bounce or complaint: the address it names, and the address Schakel sent the original to. */
+  reportAddress: string | null;
+  sentAddress: string | null;
   subject: string;
   body: string;
   receivedAt: string | null;
   createdAt: string;
-  person: { id: number; name: string } | null;
+  /** The suggested person, with organisation and address to tell namesakes apart. */
+  person: { id: number; name: string; organisation: string | null; email: string | null } | null;
   /** The person's current lists, for "unsubscribe from this list". */
   lists: { listId: number; listName: string; status: string }[];
   status: 'open' | 'done';
@@ -113,26 +117,59 @@ export interface ReviewItemView {
   handledAt: string | null;
 }
 
+export const HISTORY_FILTER_KEYS = ['all', 'unsubscribe', 'hard_bounce', 'soft_bounce', 'complaint', 'confirm', 'review', 'no_action'] as const;
+export type InboxHistoryFilter = (typeof HISTORY_FILTER_KEYS)[number];
+
+/** One processed message: when it arrived, what it was, whom it concerned and what Schakel did. */
+export interface InboxHistoryRow {
+  id: number;
+  messageId: string;
+  /** When the mailbox received it. */
+  receivedAt: string;
+  kind: InboxKind;
+  /** What Schakel did: an outcome of the rules (unsubscribed, hard_bounce, soft_bounce, review, …). */
+  outcome: string;
+  /** A review item's reason, a hard bounce's status code, or the soft bounce count. */
+  detail: string | null;
+  /** The address acted on (a bounce or complaint). */
+  address: string | null;
+  fromAddress: string | null;
+  subject: string;
+  listName: string | null;
+  person: { id: number; name: string; organisation: string | null } | null;
+  review: { id: number; status: 'open' | 'done'; reasonText: Messages } | null;
+}
+
+export interface InboxHistoryPage {
+  total: number;
+  rows: InboxHistoryRow[];
+}
+
 export interface InboxSummary {
   openReview: number;
   openReviewOlderThan24h: number;
 }
 
 export const inboxContract = {
-  'inbox.settings.get': command(z.object({})).returns<InboxSettingsView>(),
+  'inbox.settings.get': command(z.strictObject({})).returns<InboxSettingsView>(),
   'inbox.settings.save': command(inboxSettingsInput).returns<InboxSettingsView>(),
-  'inbox.settings.testConnection': command(z.object({})).returns<InboxConnectionResult>(),
-  'inbox.checkNow': command(z.object({})).returns<InboxCheckResult>(),
-  'inbox.review.list': command(z.object({ status: z.enum(['open', 'done', 'all']).default('open') })).returns<ReviewItemView[]>(),
-  'inbox.review.act': command(z.object({
+  'inbox.settings.testConnection': command(z.strictObject({})).returns<InboxConnectionResult>(),
+  'inbox.checkNow': command(z.strictObject({})).returns<InboxCheckResult>(),
+  'inbox.review.list': command(z.strictObject({ status: z.enum(['open', 'done', 'all']).default('open') })).returns<ReviewItemView[]>(),
+  'inbox.review.act': command(z.strictObject({
     id,
     action: z.enum(REVIEW_ACTIONS),
     /** For unsubscribe_list. */
     listId: id.optional(),
     /** Links the message to a person when the sender was not recognised. */
     personId: id.optional(),
-    actor: z.string().trim().min(1).max(200),
+    actor: singleLine().min(1).max(200),
   })).returns<ReviewItemView>(),
-  'inbox.summary': command(z.object({})).returns<InboxSummary>(),
-  'inbox.status': command(z.object({})).returns<InboxStatus>(),
+  'inbox.history.list': command(z.strictObject({
+    filter: z.enum(HISTORY_FILTER_KEYS).default('all'),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })).returns<InboxHistoryPage>(),
+  'inbox.summary': command(z.strictObject({})).returns<InboxSummary>(),
+  'inbox.status': command(z.strictObject({})).returns<InboxStatus>(),
 };

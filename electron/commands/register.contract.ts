@@ -3,11 +3,12 @@ import {
   DOMAINS, INTERACTION_KINDS, LANGUAGES, ORGANISATION_KINDS, PILOT_ROLES,
   type Domain, type InteractionKind, type Language, type OrganisationKind, type PilotRole,
 } from '../../db/schema';
-import { command } from './spec';
+import { command, singleLine } from './spec';
 
 const id = z.number().int().positive();
 const optionalText = (max = 2000) =>
   z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+const optionalLine = (max: number) => singleLine().max(max).nullish().transform((v) => (v ? v : null));
 const score = z.number().int().min(1).max(5).nullish().transform((v) => v ?? null);
 const httpsOrHttpUrl = z
   .string()
@@ -17,7 +18,7 @@ const httpsOrHttpUrl = z
   .nullish()
   .transform((v) => (v ? v : null));
 
-export const personFilters = z.object({
+export const personFilters = z.strictObject({
   query: z.string().max(200).default(''),
   organisationKind: z.enum(ORGANISATION_KINDS).nullish(),
   organisationId: id.nullish(),
@@ -28,50 +29,50 @@ export const personFilters = z.object({
 });
 export type PersonFilters = z.input<typeof personFilters>;
 
-export const organisationInput = z.object({
+export const organisationInput = z.strictObject({
   id: id.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: singleLine().min(1).max(200),
   kind: z.enum(ORGANISATION_KINDS),
   domain: z.enum(DOMAINS),
-  region: optionalText(100),
-  municipality: optionalText(100),
+  region: optionalLine(100),
+  municipality: optionalLine(100),
   website: httpsOrHttpUrl,
   notes: optionalText(10000),
 });
 
-export const personInput = z.object({
+export const personInput = z.strictObject({
   id: id.optional(),
-  firstName: z.string().trim().max(100).default(''),
-  lastName: z.string().trim().max(100).default(''),
+  firstName: singleLine().max(100).default(''),
+  lastName: singleLine().max(100).default(''),
   emails: z
-    .array(z.object({ email: z.string().trim().max(254), primary: z.boolean().default(false) }))
+    .array(z.strictObject({ email: z.string().trim().max(254), primary: z.boolean().default(false) }))
     .max(10)
     .default([]),
-  phone: optionalText(40),
+  phone: optionalLine(40),
   organisationId: id.nullish().transform((v) => v ?? null),
-  jobTitle: optionalText(200),
+  jobTitle: optionalLine(200),
   language: z.enum(LANGUAGES).default('nl'),
-  tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+  tags: z.array(singleLine().min(1).max(60)).max(50).default([]),
   notes: optionalText(10000),
-  owner: optionalText(100),
+  owner: optionalLine(100),
   power: score,
   interest: score,
 });
 
-export const pilotInput = z.object({
+export const pilotInput = z.strictObject({
   id,
-  name: z.string().trim().min(1).max(200),
-  nameEn: optionalText(200),
-  region: z.string().trim().min(1).max(100),
-  municipalities: z.string().trim().max(500).default(''),
-  phase: optionalText(200),
+  name: singleLine().min(1).max(200),
+  nameEn: optionalLine(200),
+  region: singleLine().min(1).max(100),
+  municipalities: singleLine().max(500).default(''),
+  phase: optionalLine(200),
   aim: optionalText(5000),
   results: optionalText(5000),
   nextSteps: optionalText(5000),
-  contactName: optionalText(200),
+  contactName: optionalLine(200),
 });
 
-export const interactionInput = z.object({
+export const interactionInput = z.strictObject({
   kind: z.enum(INTERACTION_KINDS),
   occurredOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   summary: z.string().trim().min(1).max(5000),
@@ -179,20 +180,20 @@ export interface AppInfo {
 }
 
 export const registerContract = {
-  'app.info': command(z.object({})).returns<AppInfo>(),
-  'app.loadDemo': command(z.object({})).returns<{ added: number }>(),
-  'settings.setLanguage': command(z.object({ language: z.enum(LANGUAGES) })).returns<{ language: Language }>(),
+  'app.info': command(z.strictObject({})).returns<AppInfo>(),
+  'app.loadDemo': command(z.strictObject({})).returns<{ added: number }>(),
+  'settings.setLanguage': command(z.strictObject({ language: z.enum(LANGUAGES) })).returns<{ language: Language }>(),
 
   'organisations.list': command(
-    z.object({
+    z.strictObject({
       query: z.string().max(200).default(''),
       kind: z.enum(ORGANISATION_KINDS).nullish(),
       domain: z.enum(DOMAINS).nullish(),
     }),
   ).returns<OrganisationSummary[]>(),
-  'organisations.get': command(z.object({ id })).returns<OrganisationDetail>(),
+  'organisations.get': command(z.strictObject({ id })).returns<OrganisationDetail>(),
   'organisations.save': command(organisationInput).returns<{ id: number }>(),
-  'organisations.delete': command(z.object({ id })).returns<{ deleted: true }>(),
+  'organisations.delete': command(z.strictObject({ id })).returns<{ deleted: true }>(),
 
   'people.search': command(
     personFilters.extend({
@@ -201,17 +202,17 @@ export const registerContract = {
       limit: z.number().int().min(1).max(500).default(100),
     }),
   ).returns<{ total: number; rows: PersonRow[] }>(),
-  'people.get': command(z.object({ id })).returns<PersonDetail>(),
+  'people.get': command(z.strictObject({ id })).returns<PersonDetail>(),
   'people.save': command(personInput).returns<{ id: number }>(),
-  'people.delete': command(z.object({ id })).returns<{ deleted: true }>(),
-  'people.facets': command(z.object({})).returns<{ tags: string[]; regions: string[]; owners: string[] }>(),
+  'people.delete': command(z.strictObject({ id })).returns<{ deleted: true }>(),
+  'people.facets': command(z.strictObject({})).returns<{ tags: string[]; regions: string[]; owners: string[] }>(),
   'people.exportCsv': command(personFilters).returns<{ fileName: string; csv: string; count: number }>(),
 
-  'pilots.list': command(z.object({})).returns<PilotSummary[]>(),
-  'pilots.get': command(z.object({ id })).returns<PilotDetail>(),
+  'pilots.list': command(z.strictObject({})).returns<PilotSummary[]>(),
+  'pilots.get': command(z.strictObject({ id })).returns<PilotDetail>(),
   'pilots.save': command(pilotInput).returns<{ id: number }>(),
   'pilots.setRole': command(
-    z.object({ pilotId: id, personId: id, role: z.enum(PILOT_ROLES).nullable() }),
+    z.strictObject({ pilotId: id, personId: id, role: z.enum(PILOT_ROLES).nullable() }),
   ).returns<{ ok: true }>(),
 
   /** Adds (partner: true) or removes a partner organisation of a pilot. */
@@ -219,12 +220,12 @@ export const registerContract = {
     z.strictObject({ pilotId: id, organisationId: id, partner: z.boolean() }),
   ).returns<{ ok: true }>(),
 
-  'themeSessions.list': command(z.object({})).returns<{ id: number; name: string; nameEn: string; description: string | null }[]>(),
+  'themeSessions.list': command(z.strictObject({})).returns<{ id: number; name: string; nameEn: string; description: string | null }[]>(),
 
   'interactions.create': command(interactionInput).returns<{ id: number }>(),
-  'interactions.delete': command(z.object({ id })).returns<{ deleted: true }>(),
+  'interactions.delete': command(z.strictObject({ id })).returns<{ deleted: true }>(),
 
   'map.people': command(
-    z.object({ pilotId: id.nullish(), organisationKind: z.enum(ORGANISATION_KINDS).nullish() }),
+    z.strictObject({ pilotId: id.nullish(), organisationKind: z.enum(ORGANISATION_KINDS).nullish() }),
   ).returns<MapPoint[]>(),
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CommandError } from './errors';
-import type { CommandSpec, InvokeResult, UiLanguage } from './spec';
+import { SINGLE_LINE_ISSUE, SINGLE_LINE_MESSAGE, type CommandSpec, type InvokeResult, type UiLanguage } from './spec';
 
 export interface Context {
   db: Db;
@@ -30,7 +30,14 @@ function errorMap(lang: UiLanguage): z.core.$ZodErrorMap {
   return (issue) => {
     const emptyText = issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1;
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    return emptyText || missing ? REQUIRED[lang] : locale(issue);
+    if (emptyText || missing) return REQUIRED[lang];
+    if (issue.code === 'custom' && issue.params?.schakel === SINGLE_LINE_ISSUE) return SINGLE_LINE_MESSAGE[lang];
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+      if (lang === 'en') return `${issue.keys.length === 1 ? 'Unknown field' : 'Unknown fields'}: ${keys}`;
+      return `${issue.keys.length === 1 ? 'Onbekend veld' : 'Onbekende velden'}: ${keys}`;
+    }
+    return locale(issue);
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, type Messages } from './spec';
+import { command, singleLine, type Messages } from './spec';
 
 const id = z.number().int().positive();
 const limit = z.number().int().positive().max(1_000_000).nullable().default(null);
@@ -9,16 +9,16 @@ export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
 export const PROVIDER_PROFILES = ['m365', 'relay', 'custom'] as const;
 export type ProviderProfile = (typeof PROVIDER_PROFILES)[number];
 
-export const sendingSettingsInput = z.object({
+export const sendingSettingsInput = z.strictObject({
   host: z.string().trim().max(253).default(''),
   port: z.number().int().min(1).max(65535).default(587),
   security: z.enum(SMTP_SECURITIES).default('starttls'),
-  user: z.string().trim().max(320).default(''),
+  user: singleLine().max(320).default(''),
   /** undefined: keep the stored password; '' clears it */
   password: z.string().max(1000).optional(),
-  senderName: z.string().trim().max(200).default(''),
-  senderEmail: z.string().trim().max(320).default(''),
-  replyTo: z.string().trim().max(320).default(''),
+  senderName: singleLine().max(200).default(''),
+  senderEmail: singleLine().max(320).default(''),
+  replyTo: singleLine().max(320).default(''),
   profile: z.enum(PROVIDER_PROFILES).default('m365'),
   perSecond: limit,
   perMinute: limit,
@@ -132,6 +132,8 @@ export interface SendRecipientView {
   attempts: number;
   messageId: string | null;
   sentAt: string | null;
+  /** When a connection last took the message (shown with an uncertain outcome). */
+  attemptedAt: string | null;
 }
 
 export interface SendJobDetail extends SendJobSummary {
@@ -148,39 +150,47 @@ export interface TestMailboxMessage {
   size: number;
 }
 
+export interface TestMailboxSettings {
+  /** Messages older than this many days are removed from the test mailbox. */
+  keepDays: number;
+}
+
 export const sendingContract = {
-  'sending.settings.get': command(z.object({})).returns<SendingSettingsView>(),
+  'sending.settings.get': command(z.strictObject({})).returns<SendingSettingsView>(),
   'sending.settings.save': command(sendingSettingsInput).returns<SendingSettingsView>(),
   /** Connects, logs in and sends a short test mail to the sender's own address. */
-  'sending.settings.testConnection': command(z.object({})).returns<ConnectionTestResult>(),
+  'sending.settings.testConnection': command(z.strictObject({})).returns<ConnectionTestResult>(),
 
-  'sending.jobs.create': command(z.object({
+  'sending.jobs.create': command(z.strictObject({
     editionId: id,
     /** ISO date-time; absent: now */
     scheduledAt: z.string().datetime({ offset: true }).nullish(),
   })).returns<SendJobDetail>(),
-  'sending.jobs.list': command(z.object({})).returns<SendJobSummary[]>(),
-  'sending.jobs.get': command(z.object({
+  'sending.jobs.list': command(z.strictObject({})).returns<SendJobSummary[]>(),
+  'sending.jobs.get': command(z.strictObject({
     id,
     state: z.enum(['queued', 'sending', 'sent', 'retry', 'failed', 'skipped', 'uncertain', 'cancelled']).nullish(),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
   })).returns<SendJobDetail>(),
-  'sending.jobs.pause': command(z.object({ id })).returns<SendJobSummary>(),
-  /** Also starts a job that became due while Schakel was closed. */
-  'sending.jobs.resume': command(z.object({ id })).returns<SendJobSummary>(),
-  'sending.jobs.cancel': command(z.object({ id })).returns<SendJobSummary>(),
+  'sending.jobs.pause': command(z.strictObject({ id })).returns<SendJobSummary>(),
+  /** Also starts a job that became due while Schakel was closed. With a password: kept first (when it was missing). */
+  'sending.jobs.resume': command(z.strictObject({ id, password: z.string().min(1).max(1000).optional() })).returns<SendJobSummary>(),
+  'sending.jobs.cancel': command(z.strictObject({ id })).returns<SendJobSummary>(),
   /** For recipients whose outcome is unknown after an interruption: send again, or record as sent. */
-  'sending.jobs.resolveUncertain': command(z.object({
+  'sending.jobs.resolveUncertain': command(z.strictObject({
     id, action: z.enum(['resend', 'markSent']), recipientIds: z.array(id).max(100_000).nullish(),
   })).returns<SendJobSummary>(),
   /** A follow-up job for just the failed recipients. */
-  'sending.jobs.resendFailed': command(z.object({ id })).returns<SendJobDetail>(),
+  'sending.jobs.resendFailed': command(z.strictObject({ id })).returns<SendJobDetail>(),
 
-  'sending.testMailbox.list': command(z.object({
+  'sending.testMailbox.list': command(z.strictObject({
     offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100),
-  })).returns<{ notice: Messages; total: number; messages: TestMailboxMessage[] }>(),
-  'sending.testMailbox.get': command(z.object({ id: z.string().regex(/^[\w.-]{1,100}$/) })).returns<
+  })).returns<{ notice: Messages; total: number; keepDays: number; messages: TestMailboxMessage[] }>(),
+  /** How long the test mailbox keeps messages; older ones are removed at once. */
+  'sending.testMailbox.saveSettings': command(z.strictObject({ keepDays: z.number().int().min(1).max(3650) }))
+    .returns<TestMailboxSettings & { removed: number }>(),
+  'sending.testMailbox.get': command(z.strictObject({ id: z.string().regex(/^[\w.-]{1,100}$/) })).returns<
     TestMailboxMessage & { notice: Messages; html: string | null; text: string; headers: { key: string; value: string }[] }
   >(),
 };

@@ -1,7 +1,8 @@
 import {
-  actOnReview, checkMailbox, getImapSettings, imapConfigured, imapSettingsView, imapTarget, inboxSummary, listReview, saveImapSettings,
-  testImapConnection, type CheckOptions,
+  actOnReview, checkMailbox, getImapSettings, imapConfigured, imapSettingsView, imapTarget, inboxSummary, listHistory, listReview, pruneHistory,
+  saveImapSettings, testImapConnection, type CheckOptions,
 } from '../../db/services/inbox';
+import { traceSigner } from '../../db/services/inbox-trace';
 import {
   confirmationCounts, expireConfirmations, sendConfirmations, smtpSender, type SendConfirmation,
 } from '../../db/services/confirmations';
@@ -65,7 +66,8 @@ function lazySender(ctx: Context): { send: SendConfirmation; close(): void } {
 async function round(ctx: Context, r: InboxRuntime): Promise<InboxCheckResult> {
   const s = await getImapSettings(ctx.db);
   if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
-  const env = async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx), now: ctx.now() });
+  const env = async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx), trace: traceSigner(ctx.dataDir), now: ctx.now() });
+  await pruneHistory(ctx.db, ctx.now());
   const result = await checkMailbox(ctx.db, env, imapTarget(s, r.passwords), r.check);
   const cenv = { ...(await env()), days: s.confirmationDays };
   result.confirmationsExpired = await expireConfirmations(ctx.db, cenv);
@@ -137,6 +139,7 @@ export const inboxHandlers: Handlers<typeof inboxContract> = {
   },
   'inbox.review.list': async (ctx, input) => listReview(ctx.db, input.status),
   'inbox.review.act': async (ctx, input) => actOnReview(ctx.db, { hasher: await hasherFor(ctx), now: ctx.now() }, input),
+  'inbox.history.list': async (ctx, input) => listHistory(ctx.db, input),
   'inbox.summary': async (ctx) => inboxSummary(ctx.db, ctx.now()),
   'inbox.status': async (ctx) => {
     const r = runtime(ctx);

@@ -6,7 +6,8 @@ import {
   getSmtpSettings, isConfigured, limitsFor, MemoryPasswordStore, saveSmtpSettings, smtpSettingsView, targetFor, testConnection,
   testMailboxConnectionResult, type PasswordStore,
 } from '../../db/services/smtp';
-import { TestMailbox } from '../../db/services/test-mailbox';
+import { getTestMailboxSettings, saveTestMailboxSettings, TestMailbox } from '../../db/services/test-mailbox';
+import { CommandError } from '../commands/errors';
 import type { sendingContract } from '../commands/sending.contract';
 import type { Context, Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
@@ -39,6 +40,8 @@ export async function startSending(ctx: Context, options: SendingStartOptions = 
     env: async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx) }),
   }, options);
   await recoverOutbox(ctx.db, ctx.now());
+  mailbox.keepDays = (await getTestMailboxSettings(ctx.db)).keepDays;
+  mailbox.prune();
   const runtime: SendingRuntime = {
     worker, mailbox, passwords,
     async stop() {
@@ -102,7 +105,13 @@ export const sendingHandlers: Handlers<typeof sendingContract> = {
     sendingRuntime(ctx).worker.kick();
     return summary(ctx, id);
   },
-  'sending.jobs.resume': async (ctx, { id }) => {
+  'sending.jobs.resume': async (ctx, { id, password }) => {
+    if (password !== undefined) {
+      const { passwords } = sendingRuntime(ctx);
+      const refusal = passwords.refusal();
+      if (refusal) throw new CommandError('password_storage_unsafe', refusal);
+      passwords.set(password);
+    }
     await setJobStatus(ctx.db, id, 'resume', ctx.now());
     sendingRuntime(ctx).worker.kick();
     return summary(ctx, id);
@@ -125,4 +134,10 @@ export const sendingHandlers: Handlers<typeof sendingContract> = {
 
   'sending.testMailbox.list': (ctx, { offset, limit }) => sendingRuntime(ctx).mailbox.list(offset, limit),
   'sending.testMailbox.get': (ctx, { id }) => sendingRuntime(ctx).mailbox.get(id),
+  'sending.testMailbox.saveSettings': async (ctx, input) => {
+    const { mailbox } = sendingRuntime(ctx);
+    const saved = await saveTestMailboxSettings(ctx.db, input);
+    mailbox.keepDays = saved.keepDays;
+    return { ...saved, removed: mailbox.prune() };
+  },
 };

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -34,9 +34,18 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export interface BrowserServer {
+  /** The address without any secret. */
   url: string;
   port: number;
+  /** The API token: only ever sent in the X-Schakel-Token header. */
   token: string;
+  /**
+   * A fresh one-time code as an openable URL. Opening it once sets the page cookie (its own secret,
+   * not the token) and hands the page the token inside the HTML; the code is then spent.
+   */
+  launchUrl(options?: { ttlMs?: number }): string;
+  /** Called with each code once it has been spent. */
+  onCodeUsed?: (code: string) => void;
   close(): Promise<void>;
 }
 
@@ -63,6 +72,16 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
+const escapeAttribute = (value: string) => value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** index.html with the API token in a meta tag the renderer reads once and removes. */
+function withToken(html: string, token: string): string {
+  const meta = `<meta name="schakel-token" content="${escapeAttribute(token)}" />`;
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => head + meta) : meta + html;
+}
+
+const SPENT_CODE = 'Deze link is al gebruikt of verlopen. Open Schakel opnieuw via de link in het startbestand of start Schakel opnieuw. / This link has been used or has expired. Open Schakel again through the start file, or restart it.';
+
 function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
@@ -71,6 +90,9 @@ function send(res: http.ServerResponse, status: number, body: string, type = 'te
 /** Serves the renderer and the command endpoint on 127.0.0.1, guarded by a per-launch token. */
 export async function serveBrowserMode(options: ServeOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // The cookie has its own secret: browsers send cookies to every port of 127.0.0.1.
+  const cookieSecret = randomBytes(24).toString('base64url');
+  const codes = new Map<string, number>();
   const staticRoot = path.resolve(options.staticDir);
   let port = 0;
   const cookieName = () => `schakel_${port}`;
@@ -94,7 +116,7 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
     }
 
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const queryToken = url.searchParams.get('token');
+    const code = url.searchParams.get('code');
     const headerToken = req.headers['x-schakel-token'];
     const cookie = cookieValue(req.headers.cookie, cookieName());
 
@@ -145,11 +167,18 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-    const viaQuery = tokenMatches(queryToken, token);
-    if (!viaQuery && !tokenMatches(cookie, token)) return send(res, 401, 'Unauthorized');
-    if (viaQuery) {
-      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    let launched = false;
+    if (code !== null && req.method === 'GET') {
+      const expires = codes.get(code);
+      codes.delete(code);
+      launched = expires !== undefined && expires > Date.now();
+      if (launched) {
+        res.setHeader('Set-Cookie', `${cookieName()}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`);
+        handle.onCodeUsed?.(code);
+      }
     }
+    const withCookie = tokenMatches(cookie, cookieSecret);
+    if (!launched && !withCookie) return send(res, 401, code === null ? 'Unauthorized' : SPENT_CODE);
 
     let relative: string;
     try {
@@ -162,6 +191,9 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
     if (!file.startsWith(staticRoot + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
       return send(res, 404, 'Not found');
     }
+    if (launched && path.extname(file) === '.html') {
+      return send(res, 200, withToken(readFileSync(file, 'utf8'), token), MIME['.html']);
+    }
     res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
@@ -172,14 +204,20 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
     server.listen(options.port ?? 0, HOST, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  return {
+  const handle: BrowserServer = {
     port,
     token,
-    url: `http://${HOST}:${port}/?token=${token}`,
+    url: `http://${HOST}:${port}/`,
+    launchUrl({ ttlMs = Number.POSITIVE_INFINITY } = {}) {
+      const fresh = randomBytes(24).toString('base64url');
+      codes.set(fresh, Date.now() + ttlMs);
+      return `http://${HOST}:${port}/?code=${fresh}`;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return handle;
 }

@@ -28,20 +28,22 @@ let token: string | null = null;
 let language: UiLanguage = 'nl';
 
 /**
- * Browser mode: the launch URL carries ?token=…; keep it for this tab only and take it out of the
- * address bar (and history) so it is not bookmarked, shared or shown.
+ * Browser mode: the page opened with a one-time code carries the token in a meta tag; keep it for
+ * this tab only, drop the tag, and take the spent code out of the address bar (and history).
  */
 export function initToken(): void {
   try {
+    const meta = document.querySelector<HTMLMetaElement>('meta[name="schakel-token"]');
+    const fromPage = meta?.content || null;
+    meta?.remove();
+    if (fromPage) sessionStorage.setItem(TOKEN_KEY, fromPage);
     const url = new URL(window.location.href);
-    const fromUrl = url.searchParams.get('token');
-    if (fromUrl) {
-      sessionStorage.setItem(TOKEN_KEY, fromUrl);
-      url.searchParams.delete('token');
+    if (url.searchParams.has('code')) {
+      url.searchParams.delete('code');
       const rest = url.searchParams.toString();
       window.history.replaceState(window.history.state, '', url.pathname + (rest ? `?${rest}` : '') + url.hash);
     }
-    token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+    token = fromPage ?? sessionStorage.getItem(TOKEN_KEY);
   } catch {
     token = null;
   }

@@ -181,6 +181,7 @@ export const privacyNl = {
   'erase.count.interactions': 'Contactmomenten',
   'erase.count.avgRequests': 'AVG-verzoeken',
   'erase.count.mailings': 'Verzonden mails',
+  'erase.count.testMailbox': 'Berichten in het testpostvak',
 
   'lists.title': 'Lijsten',
   'lists.subtitle': 'De verzendlijsten, met hun doeltekst en grondslag. Wie op een lijst staat, zie je per lijst.',
@@ -632,6 +633,7 @@ export const privacyEn: Record<keyof typeof privacyNl, string> = {
   'erase.count.interactions': 'Contacts',
   'erase.count.avgRequests': 'GDPR requests',
   'erase.count.mailings': 'Mails sent',
+  'erase.count.testMailbox': 'Messages in the test mailbox',
 
   'lists.title': 'Lists',
   'lists.subtitle': 'The mailing lists, with their purpose text and lawful basis. Open a list to see who is on it.',

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
+import nodemailer from 'nodemailer';
+import { sendingRuntime } from '../../electron/handlers/sending';
 import { downloadText, launchBrowser, openApp, screenshot, type AppSession, type OpenAppOptions } from '../helpers/browser';
 
 let browser: Browser;
@@ -142,7 +144,8 @@ describe('consent on the person page', () => {
   });
 
   it('erases a person, shows which backups still hold copies, and keeps the address blocked when it is imported again', async () => {
-    const s = await open();
+    // Only the backup made below: a daily one made meanwhile would be listed too.
+    const s = await open({ backup: { auto: false } });
     const { page, core } = s;
     const { id } = await core.call('people.save', {
       firstName: 'Eva',
@@ -158,6 +161,9 @@ describe('consent on the person page', () => {
     });
     await core.call('interactions.create', { kind: 'call', occurredOn: '2025-03-01', summary: 'Gebeld met Eva Wisselink over de pilot.', personIds: [id], organisationIds: [], pilotIds: [] });
     const backup = await core.call('backup.now', {});
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: await sendingRuntime(core.ctx).mailbox.start(), secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'secretariaat@example.net', to: '"Eva Wisselink" <eva.wisselink@example.org>', subject: 'Nieuwsbrief', text: 'Beste Eva,' });
+    transport.close();
 
     await go(s, `#/people/${id}`);
     const privacy = page.getByRole('region', { name: 'Privacy (AVG)' });
@@ -176,11 +182,24 @@ describe('consent on the person page', () => {
     const result = done.getByTestId('erase-result');
     await result.getByText('Persoon in het register').waitFor();
     await result.getByText('E-mailadressen').waitFor();
+    await expect(result.locator('.count-list li', { hasText: 'Berichten in het testpostvak' }).textContent()).resolves.toMatch(/1$/);
     await result.getByText('1 e-mailadres(sen) blijven geblokkeerd voor mail.').waitFor();
     const expiry = new Date(backup.expiresAt!).getDate();
     await expect(result.getByTestId('erase-backups').textContent()).resolves.toMatch(new RegExp(`verwijderd uiterlijk ${expiry} `));
     await screenshot(page, 'erase-result');
     await done.getByRole('button', { name: 'Sluiten' }).last().click();
+
+    // The test mailbox holds nothing of her, and says how long it keeps messages; that can be changed there.
+    await go(s, '#/sending/test-mailbox');
+    const keep = page.getByTestId('test-mailbox-keep');
+    await keep.getByText('Berichten in het testpostvak worden na 30 dagen automatisch verwijderd.').waitFor();
+    expect(await page.getByText('eva.wisselink@example.org').count()).toBe(0);
+    await keep.getByLabel('Bewaren (dagen)').fill('7');
+    await keep.getByRole('button', { name: 'Opslaan' }).click();
+    await keep.getByText('Berichten in het testpostvak worden na 7 dagen automatisch verwijderd.').waitFor();
+    await screenshot(page, 'test-mailbox-keep');
+    expect((await core.call('sending.testMailbox.list', {})).keepDays).toBe(7);
+    await go(s, '#/people');
 
     // Nothing of the person can be found any more.
     await page.getByRole('heading', { level: 1, name: 'Mensen' }).waitFor();

@@ -4,14 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
 import type { Dovecot } from '../helpers/dovecot';
-import { dovecotMissingReason, TestMailbox } from '../helpers/inbox';
+import { TestMailbox } from '../helpers/inbox';
+import { DOVECOT, requireSystem } from '../helpers/system';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
 
-describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP server (dovecot)', () => {
+describe('the mailbox screens against a real IMAP server (dovecot)', () => {
   let browser: Browser;
   let mailbox: TestMailbox;
   let dovecot: Dovecot;
@@ -34,17 +34,26 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     expect(problems.filter((p) => !/status of 4\d\d|Failed to load resource/.test(p)), 'errors in the page').toEqual([]);
   });
 
-  /** Two people on two lists; Anna writes in. */
+  /** Two people on two lists (and a namesake of Anna elsewhere); Anna writes in. */
   async function world(s: AppSession) {
     const { core } = s;
+    const org = (name: string, kind: string) => core.call('organisations.save', { name, kind, domain: 'sociaal_domein' } as never) as Promise<{ id: number }>;
+    const deventer = await org('Wijkteam Deventer-Noord', 'gemeente');
+    const zwolle = await org('Wijkteam Zwolle-Zuid', 'gemeente');
+    const politie = await org('Politieteam IJsselland-Zuid', 'politie');
     const lists = [];
     for (const name of ['Partners Jeugd en Veiligheid', 'Nieuws pilot Vroegsignalering']) {
       lists.push(await core.call('lists.save', {
         name, purposeText: 'Programmanieuws voor samenwerkingspartners.', language: 'nl', lawfulBasis: 'legitimate_interest', doubleOptIn: false, actor: 'Test',
       }));
     }
-    const anna = await core.call('people.save', { firstName: 'Anna', lastName: 'Jansen', emails: [{ email: 'anna.jansen@example.org', primary: true }] });
-    const bram = await core.call('people.save', { firstName: 'Bram', lastName: 'de Wit', emails: [{ email: 'bram@example.org', primary: true }] });
+    const anna = await core.call('people.save', {
+      firstName: 'Anna', lastName: 'Jansen', organisationId: deventer.id, emails: [{ email: 'anna.jansen@example.org', primary: true }],
+    });
+    await core.call('people.save', { firstName: 'Anna', lastName: 'Jansen', organisationId: zwolle.id, emails: [{ email: 'a.jansen@zwolle.example.nl', primary: true }] });
+    const bram = await core.call('people.save', {
+      firstName: 'Bram', lastName: 'de Wit', organisationId: politie.id, emails: [{ email: 'bram@example.org', primary: true }],
+    });
     for (const person of [anna, bram]) {
       for (const list of lists) {
         await core.call('consent.subscribe', {
@@ -105,6 +114,7 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
         '',
       ].join('\n'),
       readFileSync(path.join(FIXTURES, 'unsubscribe-forged.eml'), 'utf8'),
+      readFileSync(path.join(FIXTURES, 'out-of-office.eml'), 'utf8'),
     );
 
     // The mailbox screen: check now.
@@ -113,7 +123,7 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     await page.getByTestId('inbox-status').getByText('Alleen als je op Nu controleren klikt.').waitFor();
     await page.getByRole('button', { name: 'Nu controleren' }).click();
     const checked = page.getByTestId('inbox-check-result');
-    await checked.getByText(/2 berichten bekeken: .*2 naar controle/).waitFor({ timeout: 30_000 });
+    await checked.getByText(/3 berichten bekeken: .*2 naar controle, 1 zonder actie/).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('inbox-open-count').textContent()).resolves.toBe('2');
     await expect(page.getByTestId('mailbox-nav-badge').textContent()).resolves.toContain('2');
 
@@ -133,6 +143,9 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
 
     await annaItem.click();
     await detail.getByRole('heading', { name: 'Nieuwsbrief' }).waitFor();
+    await detail.getByTestId('inbox-reason').getByText('Lijkt een afmelding, maar zonder geldige afmeldcode').waitFor();
+    // The suggested person with organisation and address: not the other Anna Jansen.
+    await expect(detail.getByTestId('inbox-person-meta').textContent()).resolves.toContain('Wijkteam Deventer-Noord · anna.jansen@example.org');
     await expect(detail.getByTestId('inbox-body').textContent()).resolves.toContain('Haal mij van de lijst alstublieft. <b>Dank</b> & groet,');
     await expect(detail.getByTestId('inbox-body').locator('b').count()).resolves.toBe(0);
     const personLink = detail.getByTestId('inbox-person').getByRole('link', { name: 'Anna Jansen' });
@@ -140,6 +153,18 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     await expect(detail.getByLabel('Verzendlijst').locator('option').count()).resolves.toBe(2);
     await detail.getByLabel('Vastgelegd door').fill('Inge de Vries');
     await screenshot(page, 'inbox-item');
+
+    // The history: also the message Schakel handled by itself, with what it did.
+    const history = page.getByTestId('inbox-history');
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(3);
+    await history.locator('tr[data-outcome="ignored"]').getByText('Niets gedaan (automatisch antwoord).').waitFor();
+    const annaLine = history.locator('tr', { hasText: 'Anna Jansen' });
+    await annaLine.getByText('Naar controle: Lijkt een afmelding').waitFor();
+    await annaLine.getByText('Wijkteam Deventer-Noord').waitFor();
+    await expect(annaLine.getByRole('link', { name: 'Anna Jansen' }).getAttribute('href')).resolves.toBe(`#/people/${anna.id}`);
+    await history.scrollIntoViewIfNeeded();
+    await screenshot(page, 'inbox-history');
+    await detail.scrollIntoViewIfNeeded();
 
     // One click (and a confirmation): unsubscribe from everything.
     await detail.getByRole('button', { name: 'Afmelden voor alles' }).click();
@@ -156,6 +181,7 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     const consent = await core.call('consent.person', { personId: anna.id });
     expect(consent.subscriptions.map((x) => x.status)).toEqual(['unsubscribed', 'unsubscribed']);
     expect(consent.events.some((e) => e.actor === 'Inge de Vries')).toBe(true);
+    await annaLine.getByText('Naar controle (afgehandeld)').waitFor();
 
     // Afgehandeld.
     await page.getByText('Afgehandeld', { exact: true }).click();
@@ -191,18 +217,55 @@ describe.skipIf(skipReason !== null)('the mailbox screens against a real IMAP se
     await page.getByRole('option', { name: /Bram de Wit/ }).click();
     await detail.getByRole('button', { name: 'Create erasure request' }).click();
     const erase = page.getByRole('dialog', { name: 'Create an erasure request?' });
-    await erase.getByText(/for Bram de Wit, received on 23 November 2026/).waitFor();
+    // Dated when the mailbox received it, not by the Date: header the sender wrote.
+    await erase.getByText(/for Bram de Wit, received on .*unsubscribed from all mailing lists at once/).waitFor();
     await erase.getByRole('button', { name: 'Create erasure request' }).click();
     const acted = page.getByTestId('inbox-acted');
-    await acted.getByText('Erasure request for Bram de Wit created.').waitFor();
+    await acted.getByText('Erasure request for Bram de Wit created. Bram de Wit has been unsubscribed from all mailing lists.').waitFor();
     await page.getByText('Nothing to review').waitFor();
     await expect.poll(() => page.getByTestId('mailbox-nav-badge').count()).toBe(0);
     const requests = await core.call('avg.listRequests', { openOnly: true });
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ kind: 'erasure', personId: bram.id, receivedOn: '2026-11-23' });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+    expect(requests[0]).toMatchObject({ kind: 'erasure', personId: bram.id, receivedOn: today });
+    expect((await core.call('consent.person', { personId: bram.id })).subscriptions.map((x) => x.status)).toEqual(['unsubscribed', 'unsubscribed']);
     await acted.getByRole('link', { name: 'Open request' }).click();
     await page.waitForURL(new RegExp(`#/avg/${requests[0]!.id}$`));
   }, 120_000);
+
+  it('blocks nobody on a bounce without proof, and shows why, whom it suggests and the history', async () => {
+    const s = (session = await openApp(browser));
+    const { page, core } = s;
+    const { bram } = await world(s);
+    await fillSettings(page, dovecot.password);
+    // A DSN with a guessable row number and an invented Message-ID, naming Bram's address.
+    const forged = readFileSync(path.join(FIXTURES, 'exchange-dsn.eml'), 'utf8').replaceAll('JOB_ID', '1').replaceAll('RECIPIENT_ID', '1')
+      .replaceAll('ORIGINAL_MESSAGE_ID', 'verzonnen-1@example.org').replaceAll('anna@example.com', 'bram@example.org');
+    await mailbox.append(forged);
+    await page.evaluate(`window.location.hash = '#/mailbox'`);
+    await page.getByRole('button', { name: 'Nu controleren' }).click();
+    await page.getByTestId('inbox-check-result').getByText(/1 bericht bekeken: 1 naar controle/).waitFor({ timeout: 30_000 });
+    const detail = page.getByTestId('inbox-item');
+    await detail.getByTestId('inbox-reason').getByText(/Lijkt een onbestelbaar-melding, maar bewijst niet .* niets geblokkeerd\. Genoemd adres: bram@example\.org/).waitFor();
+    await detail.getByText('Schakel denkt dat dit bericht gaat over').waitFor();
+    await expect(detail.getByTestId('inbox-person-meta').textContent()).resolves.toContain('Politieteam IJsselland-Zuid · bram@example.org');
+    const history = page.getByTestId('inbox-history');
+    await history.locator('tr', { hasText: 'Bram de Wit' }).getByText('Naar controle: Lijkt een onbestelbaar-melding').waitFor();
+    await screenshot(page, 'inbox-bounce-review');
+    expect((await core.call('consent.lookupAddress', { email: 'bram@example.org' })).suppression).toBeNull();
+    expect((await core.call('consent.person', { personId: bram.id })).subscriptions.map((x) => x.status)).toEqual(['subscribed', 'subscribed']);
+
+    // The filter: no hard bounce was handled.
+    await history.getByLabel('Toon').selectOption('hard_bounce');
+    await history.getByText('Nog geen verwerkte berichten.').waitFor();
+    await history.getByLabel('Toon').selectOption('review');
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await detail.getByTestId('inbox-reason').getByText(/Looks like a bounce, but does not prove/).waitFor();
+    await history.getByText('To review: Looks like a bounce').waitFor();
+    await screenshot(page, 'inbox-bounce-review-en');
+  }, 90_000);
 
   it('says in plain words when the password is wrong', async () => {
     const s = (session = await openApp(browser));

@@ -109,21 +109,10 @@ describe('newsletter composer', () => {
     await page.locator('#add-block-intro').click();
     const intro = page.locator('.nl-block[data-block-type="intro"] textarea');
     await expect.poll(() => activeBlockType(page)).toBe('intro');
-    // Measured in the page: from the last keystroke to the frame holding the text.
-    await evaluate(page, `(() => {
-      const frame = document.querySelector('[data-testid="preview-frame"]');
-      window.__lastKey = 0;
-      window.__shown = 0;
-      document.addEventListener('input', () => { window.__lastKey = performance.now(); }, true);
-      new MutationObserver(() => {
-        if (!window.__shown && (frame.getAttribute('srcdoc') || '').includes('welkom bij de voorjaarsupdate')) window.__shown = performance.now();
-      }).observe(frame, { attributes: true, attributeFilter: ['srcdoc'] });
-    })()`);
     await intro.pressSequentially('Beste {{voornaam|lezer}}, welkom bij de voorjaarsupdate.', { delay: 15 });
     await expect.poll(() => srcdoc(page), { timeout: 5000 }).toContain('welkom bij de voorjaarsupdate');
-    const took = await evaluate<number>(page, 'Math.round(window.__shown - window.__lastKey)');
-    console.log(`preview updated ${took} ms after the last keystroke`);
-    expect(took).toBeGreaterThan(0);
+    const previewIntro = page.frameLocator('[data-testid="preview-frame"]').getByText(/welkom bij de voorjaarsupdate/);
+    await expect(previewIntro.textContent()).resolves.toMatch(/Beste \[Voornaam\], welkom bij de voorjaarsupdate\./);
     await page.getByTestId('preview-subject').getByText(/nieuws uit de pilots/).waitFor();
 
     // A pilot update, pre-filled from the register.

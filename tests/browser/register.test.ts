@@ -63,6 +63,8 @@ describe('token gate', () => {
   it('takes the token out of the address bar and keeps working after a reload', async () => {
     const s = await open();
     expect(s.page.url()).not.toContain('token=');
+    expect(s.page.url()).not.toContain('code=');
+    expect(await s.page.locator('meta[name="schakel-token"]').count()).toBe(0);
     await s.page.reload();
     await expect(s.page.getByRole('heading', { level: 1, name: 'Start' }).isVisible()).resolves.toBe(true);
     await s.page.getByTestId('count-pilots').getByText('4').waitFor();

@@ -182,12 +182,35 @@ describe('sending', () => {
     await reason.getByText(paused.pause!.message.nl).waitFor();
     await screenshot(page, 'sending-paused');
 
+    await page.evaluate(`window.location.hash = '#/sending'`);
+    await expect(page.locator(`[data-job="${job.id}"]`).getByTestId('pause-short').textContent()).resolves.toBe('aanmelding geweigerd');
+    await page.evaluate(`window.location.hash = '#/sending/${job.id}'`);
+    await reason.waitFor();
+
     await core.call('sending.settings.save', { ...account, password: 'goed-wachtwoord' });
     await page.getByRole('button', { name: 'Hervatten' }).click();
     await page.getByRole('heading', { level: 1 }).locator('[data-status="done"]').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('count-sent').textContent()).resolves.toBe('5');
     await expect(reason.count()).resolves.toBe(0);
     expect(smtp.received).toHaveLength(5);
+  }, 90_000);
+
+  it('asks for a missing password on the paused job and resumes with it', async () => {
+    smtp = new TestSmtpServer({ auth: { user: 'secretariaat', pass: 'goed-wachtwoord' } });
+    const port = await smtp.start();
+    const s = (session = await openApp(browser));
+    const { page, core } = s;
+    const w = await sendableWorld(core.registry, core.ctx.sqlite, 3, { short: true });
+    // As in browser mode after a restart: the account is saved, the password (kept in memory) is gone.
+    await core.call('sending.settings.save', { host: '127.0.0.1', port, security: 'none', user: 'secretariaat', senderEmail: 'nieuwsbrief@example.org', profile: 'relay' });
+    const job = await core.call('sending.jobs.create', { editionId: w.editionId });
+    await page.evaluate(`window.location.hash = '#/sending/${job.id}'`);
+    await page.getByRole('heading', { level: 1 }).locator('[data-status="paused"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('pause-reason').getByText(/wachtwoord van het mailaccount ontbreekt/).waitFor();
+    await page.getByTestId('resume-password').fill('goed-wachtwoord');
+    await page.getByRole('button', { name: 'Wachtwoord gebruiken en hervatten' }).click();
+    await page.getByRole('heading', { level: 1 }).locator('[data-status="done"]').waitFor({ timeout: 30_000 });
+    expect(smtp.received).toHaveLength(3);
   }, 90_000);
 
   it('lets a person decide about recipients whose outcome is unknown', async () => {
@@ -203,10 +226,35 @@ describe('sending', () => {
     const uncertain = page.locator('[data-report="uncertain"]');
     await uncertain.getByText('lezer0@example.org').waitFor();
     await expect(page.getByTestId('count-uncertain').textContent()).resolves.toBe('2');
+    // Said on the job, in the jobs list and on the start screen: done, but a decision is needed.
+    await expect(page.getByRole('heading', { level: 1 }).getByTestId('decision-needed').textContent()).resolves.toBe('2 wachten op een beslissing');
+    await expect(page.getByTestId('progress-text').textContent()).resolves.toContain('2 wachten op een beslissing');
+    // Per person, with the time of the attempt; nothing happens without a confirmation.
+    await expect(uncertain.locator('tbody tr').count()).resolves.toBe(2);
     await screenshot(page, 'sending-uncertain');
-    await uncertain.getByRole('button', { name: 'Markeren als verzonden' }).click();
+    await uncertain.getByRole('checkbox', { name: /Lezer0/ }).check();
+    await uncertain.getByRole('button', { name: 'Markeren als verzonden (1)' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('1 ontvanger(s) worden als verzonden vastgelegd', { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    await expect(page.getByTestId('count-uncertain').textContent()).resolves.toBe('2');
+    await uncertain.getByRole('button', { name: 'Markeren als verzonden (1)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Bevestigen' }).click();
+    await expect.poll(() => page.getByTestId('count-sent').textContent(), { timeout: 10_000 }).toBe('3');
+    await expect(page.getByTestId('count-uncertain').textContent()).resolves.toBe('1');
+
+    await page.evaluate(`window.location.hash = '#/sending'`);
+    await page.locator(`[data-job="${job.id}"]`).getByTestId('decision-needed').waitFor();
+    await page.evaluate(`window.location.hash = '#/'`);
+    await page.getByTestId('sending-notices').getByText('1 ontvanger(s) wachten op een beslissing', { exact: false }).waitFor();
+
+    await page.evaluate(`window.location.hash = '#/sending/${job.id}'`);
+    await uncertain.getByTestId('select-all').check();
+    await uncertain.getByRole('button', { name: 'Markeren als verzonden (1)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Bevestigen' }).click();
     await expect.poll(() => page.getByTestId('count-sent').textContent(), { timeout: 10_000 }).toBe('4');
     await expect(page.getByTestId('count-uncertain').textContent()).resolves.toBe('0');
     await expect(uncertain.count()).resolves.toBe(0);
+    await expect(page.getByTestId('decision-needed').count()).resolves.toBe(0);
   }, 60_000);
 });

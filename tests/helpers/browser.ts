@@ -4,12 +4,15 @@ import { chromium, type Browser, type BrowserContext, type Download, type Page }
 import type { BackupScheduleOptions } from '../../electron/backup-service';
 import { serveBrowserMode, type BrowserServer } from '../../electron/server/http';
 import { createTestCore, type TestCore } from './core';
+import { CHROMIUM as CHROMIUM_PACKAGE, requireSystem } from './system';
 
 /** Built renderer; `npm test` builds it first (`npm run build:renderer`). */
 export const STATIC_DIR = path.resolve('dist/renderer');
 export const SCREENSHOT_DIR = path.resolve('tests/screenshots');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PACKAGE.binary;
+// Every file that imports this is a browser test: without Chromium it fails (or installs it), never skips.
+requireSystem(CHROMIUM_PACKAGE);
 
 export function launchBrowser(): Promise<Browser> {
   if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
@@ -66,7 +69,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  await page.goto(server.url);
+  await page.goto(server.launchUrl());
   await page.getByRole('navigation').waitFor();
   return {
     core,

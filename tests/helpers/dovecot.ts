@@ -3,15 +3,16 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DOVECOT, requireSystem } from './system';
 
-export const DOVECOT_BINARY = process.env.SCHAKEL_DOVECOT ?? '/usr/sbin/dovecot';
+export const DOVECOT_BINARY = DOVECOT.binary;
 /** Debian/Ubuntu package that provides the binary and the IMAP service. */
-export const DOVECOT_PACKAGE = 'dovecot-imapd';
+export const DOVECOT_PACKAGE = DOVECOT.aptPackage;
 
+/** Never a reason to skip any more: installs dovecot or throws (see system.ts). Use requireSystem(DOVECOT). */
 export function dovecotMissingReason(): string | null {
-  return existsSync(DOVECOT_BINARY)
-    ? null
-    : `IMAP tests skipped: ${DOVECOT_BINARY} not found (install the Debian package "${DOVECOT_PACKAGE}")`;
+  requireSystem(DOVECOT);
+  return null;
 }
 
 export interface Dovecot {
@@ -47,11 +48,26 @@ function greeting(port: number): Promise<boolean> {
   });
 }
 
-/** A real dovecot on 127.0.0.1 in a temp folder, with one user (plain password, maildir). */
-export async function startDovecot(): Promise<Dovecot> {
+export interface DovecotOAuth2 {
+  /** RFC 7662 introspection URL (the identity stand-in's). */
+  introspectionUrl: string;
+  /** CA file dovecot trusts for that URL. */
+  caFile: string;
+  /** Scope the token must carry. */
+  scope?: string;
+}
+
+export interface DovecotOptions {
+  /** Log in with an OAuth2 bearer token (XOAUTH2/OAUTHBEARER) checked by introspection, instead of a password. */
+  oauth2?: DovecotOAuth2;
+  user?: string;
+}
+
+/** A real dovecot on 127.0.0.1 in a temp folder, with one user (plain password, maildir; or OAuth2 tokens). */
+export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schakel-dovecot-'));
   const port = await freePort();
-  const user = 'secretariaat';
+  const user = options.user ?? 'secretariaat';
   const password = 'geheim-test-wachtwoord';
   const root = process.getuid?.() === 0;
   // Dovecot refuses uid 0 for mail users: as root the mail processes run as nobody/nogroup.
@@ -63,6 +79,24 @@ export async function startDovecot(): Promise<Dovecot> {
   // The auth process (dovecot's own user) must reach the users file: a throwaway test password.
   chmodSync(dir, 0o755);
   writeFileSync(path.join(dir, 'users'), `${user}:{PLAIN}${password}:${uid}:${gid}::${path.join(dir, 'home', user)}::\n`);
+  const oauth2 = options.oauth2;
+  if (oauth2) {
+    writeFileSync(path.join(dir, 'oauth2.conf.ext'), [
+      'introspection_mode = post',
+      `introspection_url = ${oauth2.introspectionUrl}`,
+      'force_introspection = yes',
+      'username_attribute = username',
+      'active_attribute = active',
+      'active_value = true',
+      oauth2.scope ? `scope = ${oauth2.scope}` : '',
+      `tls_ca_cert_file = ${oauth2.caFile}`,
+      'timeout_msecs = 5000',
+      '',
+    ].join('\n'));
+  }
+  const passdb = oauth2
+    ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}`
+    : `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u ${dir}/users\n}`;
   const conf = path.join(dir, 'dovecot.conf');
   writeFileSync(conf, `
 base_dir = ${dir}/run
@@ -72,16 +106,13 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = ${oauth2 ? 'xoauth2 oauthbearer' : 'plain login'}
 auth_failure_delay = 0
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:${dir}/mail/%u
 ${root ? '' : `default_login_user = ${me}\ndefault_internal_user = ${me}\n`}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${dir}/users
-}
+${passdb}
 userdb {
   driver = passwd-file
   args = username_format=%u ${dir}/users
@@ -99,7 +130,7 @@ service imap-login {
     port = 0
   }
 }
-service stats {
+${oauth2 ? '# No auth penalty (a growing delay per refused login from one IP) between the tokens a test refuses.\nservice anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n' : ''}service stats {
   inet_listener http {
     port = 0
   }

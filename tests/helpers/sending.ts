@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { FakeClock, type SendingOptions } from '../../db/services/sending';
+import type { PasswordStore } from '../../db/services/smtp';
 import { tempDir } from './core';
 import { invoke, TestSmtpServer, type SmtpBehaviour } from './smtp';
 
@@ -49,18 +50,21 @@ export class SendingBench {
     this.cores = this.cores.filter((x) => x !== c);
   }
 
-  async core(port: number, options: SendingOptions = {}, dataDir = this.dir()) {
+  /**
+   * saved: the worker takes the account, pacing and password from the saved settings (as the app does), instead of
+   * the injected target without limits. account: saved over the default test account.
+   */
+  async core(port: number, options: SendingOptions & { saved?: boolean; account?: Record<string, unknown>; passwords?: PasswordStore } = {}, dataDir = this.dir()) {
     if (!this.dirs.includes(dataDir)) this.dirs.push(dataDir);
+    const { saved, account, ...rest } = options;
     const clock = options.clock ?? new FakeClock(this.defaults.t0);
+    const injected = saved ? {} : { limits: null, target: { host: '127.0.0.1', port, security: 'none' as const, user: '', password: null, connections: 2 } };
     const c = this.track(await startCore({
       dataDir, now: () => new Date(clock.now()), backup: { auto: false },
-      sending: {
-        worker: false, clock, retryDelaysMs: this.defaults.retryDelaysMs, limits: null,
-        target: { host: '127.0.0.1', port, security: 'none', user: '', password: null, connections: 2 }, ...options,
-      },
+      sending: { worker: false, clock, retryDelaysMs: this.defaults.retryDelaysMs, ...injected, ...rest },
     }));
     const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
-    await call('sending.settings.save', smtpAccount(port));
+    await call('sending.settings.save', { ...smtpAccount(port), ...account });
     return { c, call, clock, worker: sendingRuntime(c.ctx).worker };
   }
 

@@ -12,7 +12,8 @@ export interface ReceivedMessage {
   session: string;
 }
 
-export type Reply = { code: number; message: string } | 'drop' | null;
+/** 'drop': cut the connection during DATA; 'close': take the whole message, then close without answering. */
+export type Reply = { code: number; message: string } | 'drop' | 'close' | null;
 
 export interface SmtpBehaviour {
   /** Reply to RCPT TO for this address (null: accept). */
@@ -41,6 +42,8 @@ function smtpError(reply: { code: number; message: string }): Error {
 /** A real SMTP server on 127.0.0.1 for tests, with scripted replies. */
 export class TestSmtpServer {
   readonly received: ReceivedMessage[] = [];
+  /** Every address the server saw a RCPT TO for. */
+  readonly rcptSeen = new Set<string>();
   private server: SMTPServer | null = null;
   private rcptAttempts = new Map<string, number>();
   private dataAttempts = new Map<string, number>();
@@ -59,10 +62,11 @@ export class TestSmtpServer {
         else cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
       },
       onRcptTo: (address, _session, cb) => {
+        this.rcptSeen.add(address.address);
         const n = (this.rcptAttempts.get(address.address) ?? 0) + 1;
         this.rcptAttempts.set(address.address, n);
         const r = b().rcpt?.(address.address, n);
-        if (r && r !== 'drop') return cb(smtpError(r));
+        if (r && r !== 'drop' && r !== 'close') return cb(smtpError(r));
         cb();
       },
       onData: (stream, session: SMTPServerSession, cb) => {
@@ -91,11 +95,18 @@ export class TestSmtpServer {
           const n = (this.dataAttempts.get(key) ?? 0) + 1;
           this.dataAttempts.set(key, n);
           const r = b().data?.(headers, n);
-          if (r && r !== 'drop') return cb(smtpError(r));
+          if (r && r !== 'drop' && r !== 'close') return cb(smtpError(r));
           this.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((x) => x.address),
             raw, headers, session: session.id,
           });
+          if (r === 'close') {
+            // Accepted (it will be delivered), but the answer never reaches the client.
+            for (const conn of (server as unknown as { connections: Set<{ id: string; _socket: net.Socket }> }).connections) {
+              if (conn.id === session.id) conn._socket.destroy();
+            }
+            return;
+          }
           cb(null, `2.0.0 Ok: queued as ${this.received.length}`);
         });
       },
@@ -118,11 +129,11 @@ export class TestSmtpServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  /** Messages received per X-Schakel-Recipient header. */
+  /** Messages received per X-Schakel-Recipient header (its row number; the header is signed). */
   countByRecipient(): Map<number, number> {
     const out = new Map<number, number>();
     for (const m of this.received) {
-      const id = Number(m.headers.get('x-schakel-recipient'));
+      const id = parseInt(String(m.headers.get('x-schakel-recipient')), 10);
       out.set(id, (out.get(id) ?? 0) + 1);
     }
     return out;

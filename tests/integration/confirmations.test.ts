@@ -5,19 +5,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxCheckResult, InboxStatus } from '../../electron/commands/inbox.contract';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import type { TestCore } from '../helpers/core';
-import { dovecotMissingReason, useTestMailbox } from '../helpers/inbox';
+import { useTestMailbox } from '../helpers/inbox';
+import { DOVECOT, requireSystem } from '../helpers/system';
 import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
 import { NEWSLETTER_SETTINGS, seedSubscribers, type SmtpBehaviour } from '../helpers/smtp';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const DAY = 86_400_000;
 const LIST = 'Pilotnieuws Oost';
 
-describe.skipIf(skipReason !== null)('double opt-in confirmations through a real SMTP server and a real IMAP server (dovecot)', () => {
+describe('double opt-in confirmations through a real SMTP server and a real IMAP server (dovecot)', () => {
   const mailbox = useTestMailbox();
   const smtp = useTestSmtpServer();
   let now = new Date(T0);

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
+import { sendingRuntime } from '../../electron/handlers/sending';
 import type { CommandName, InputOf, OutputOf } from '../../electron/commands/contract';
 import { tempDir } from '../helpers/core';
 
@@ -158,6 +160,28 @@ function scanFiles(h: Harness): string[] {
   return hits;
 }
 
+/** Messages into the app's built-in test mailbox, over SMTP, encoded the way nodemailer does it. */
+async function intoTestMailbox(h: Harness, messages: SendMailOptions[]): Promise<void> {
+  const port = await sendingRuntime(h.core.ctx).mailbox.start();
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    for (const m of messages) await transport.sendMail({ from: 'Secretariaat <secretariaat@example.net>', ...m });
+  } finally {
+    transport.close();
+  }
+}
+
+/** Names and addresses left in any file of the test mailbox (messages and index). */
+function scanTestMailbox(h: Harness): string[] {
+  const folder = path.join(h.dataDir, 'test-mailbox');
+  const hits: string[] = [];
+  for (const file of existsSync(folder) ? readdirSync(folder) : []) {
+    const text = readFileSync(path.join(folder, file), 'latin1').toLowerCase();
+    for (const needle of NEEDLES) if (text.includes(needle)) hits.push(`${file}: ${needle}`);
+  }
+  return hits;
+}
+
 /** Trigrams of the erased name and address left in any full-text index (none before migration 0003). */
 function searchIndexHits(h: Harness): string[] {
   const sqlite = h.core.ctx.sqlite;
@@ -176,6 +200,10 @@ describe('access and portability', () => {
   it('exports everything held on a person as JSON and readable HTML', async () => {
     const h = await harness();
     const { personId, nl } = await richPerson(h);
+    // What the mailbox did with a bounce of a message to the person: in the export too.
+    h.core.ctx.sqlite.prepare(`INSERT INTO inbox_history (message_id, received_at, kind, outcome, detail, person_id, address, from_address, subject)
+      VALUES ('<dsn-q@example.net>', '2026-11-23T08:00:00.000Z', 'bounce', 'hard_bounce', '5.1.1', ?, 'q.zwavelstok@example.org', 'mailer-daemon@example.net', 'Undeliverable')`)
+      .run(personId);
     const doc = await h.call('avg.exportPerson', { personId });
     const json = JSON.parse(doc.json) as Record<string, unknown[]> & { kind: string };
     expect(json.kind).toBe('schakel.personal-data');
@@ -188,6 +216,7 @@ describe('access and portability', () => {
     expect((json.consentEvents as { type: string }[]).map((e) => e.type)).toEqual(['subscribed', 'confirmed']);
     expect(json.avgRequests).toHaveLength(1);
     expect(json.mailings).toEqual([]);
+    expect(json.inboxHistory).toEqual([expect.objectContaining({ kind: 'bounce', outcome: 'hard_bounce', address: 'q.zwavelstok@example.org' })]);
     for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag', 'Autoriteit Persoonsgegevens']) {
       expect(doc.html).toContain(text);
     }
@@ -204,13 +233,30 @@ describe('erasure', () => {
     const review = h.core.ctx.sqlite.prepare('INSERT INTO inbox_review (message_id, reason, from_address, subject, body, person_id) VALUES (?, ?, ?, ?, ?, ?)');
     review.run('<r1@example.org>', 'free_text', 'q.zwavelstok@example.org', 'Haal mij van de lijst', 'Groet, Quirijn Zwavelstok', personId);
     review.run('<r2@example.org>', 'free_text', 'Quirijn.Prive@example.com', 'Vraag', 'Met vriendelijke groet, Q. Zwavelstok', null);
+    // And in the mailbox's history: linked to the person, and only by address.
+    const history = h.core.ctx.sqlite.prepare(`INSERT INTO inbox_history (message_id, received_at, kind, outcome, person_id, address, from_address, subject)
+      VALUES (?, '2026-11-23T08:00:00.000Z', ?, ?, ?, ?, ?, ?)`);
+    history.run('<r1@example.org>', 'other', 'review', personId, null, 'q.zwavelstok@example.org', 'Haal mij van de lijst');
+    history.run('<dsn-2@example.net>', 'bounce', 'soft_bounce', null, 'quirijn.prive@example.com', 'mailer-daemon@example.net', 'Delayed');
+    history.run('<other-1@example.net>', 'other', 'review', null, null, 'iemand@example.net', 'Vraag');
+    // Test sends in the test mailbox: one to the person, one to staff that names them in a base64 body, one about someone else.
+    await intoTestMailbox(h, [
+      { to: '"Quirijn Zwavelstok" <q.zwavelstok@example.org>', subject: 'Nieuwsbrief 4', text: 'Beste Quirijn,\n\nHier is de nieuwsbrief.' },
+      {
+        to: 'redactie@example.net', subject: '[TEST] Nieuwsbrief 4', textEncoding: 'base64',
+        html: '<p>Contactpersoon: Quirijn Zwavelstok — bel gerust.</p>', text: 'Contactpersoon: Quirijn Zwavelstok — bel gerust.',
+      },
+      { to: 'marloes@example.org', subject: 'Nieuwsbrief 4', text: 'Beste Marloes,\n\nHier is de nieuwsbrief.' },
+    ]);
+    expect(scanTestMailbox(h).length).toBeGreaterThan(0);
     await h.call('backup.now', {});
     expect(scanDatabase(h).length).toBeGreaterThan(10);
     expect((await h.call('people.search', { query: 'zwavelstok' })).total).toBe(1);
 
     const preview = await h.call('avg.erasePreview', { personId });
     expect(preview.name).toBe('Quirijn Zwavelstok');
-    expect(preview.counts).toMatchObject({ consentEvents: 2, subscriptions: 1, avgRequests: 1, register: 1 });
+    expect(preview.counts).toMatchObject({ consentEvents: 2, subscriptions: 1, avgRequests: 1, register: 1, testMailbox: 2 });
+    expect((await h.call('sending.testMailbox.list', {})).total).toBe(3);
     expect(preview.occurrences).toEqual(expect.arrayContaining([
       { table: 'people', column: 'notes', rows: 1 }, { table: 'interactions', column: 'summary', rows: 1 },
     ]));
@@ -222,11 +268,16 @@ describe('erasure', () => {
     expect(result.kept).toEqual([]);
     expect(result.scrubbed).toEqual(preview.occurrences);
     expect(result.backups).toEqual([expect.objectContaining({ unreadable: false, expiresAt: expect.any(String) })]);
+    expect(result.counts.testMailbox).toBe(2);
 
-    h.core.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    // What the app left on disk, as it left it.
     expect(scanDatabase(h)).toEqual([]);
     expect(scanFiles(h)).toEqual([]);
     expect(searchIndexHits(h)).toEqual([]);
+    expect(scanTestMailbox(h)).toEqual([]);
+    const mailbox = await h.call('sending.testMailbox.list', {});
+    expect(mailbox.messages.map((m) => m.to)).toEqual([['marloes@example.org']]);
+    expect(JSON.stringify(mailbox).toLowerCase()).not.toContain('zwavelstok');
     expect((await h.call('people.search', { query: 'zwavelstok' })).total).toBe(0);
 
     // What stays: the other person (without the name in her notes), the shared meeting, HMAC suppression, anonymous ledger rows.
@@ -246,7 +297,8 @@ describe('erasure', () => {
     expect(ledger.every((e) => e.person_id === null && e.erasure_id === result.erasureId)).toBe(true);
     expect(ledger[0]).toMatchObject({ list_id: nl.id });
     const erasure = h.core.ctx.sqlite.prepare('SELECT counts FROM erasures').get() as { counts: string };
-    expect(JSON.parse(erasure.counts)).toMatchObject({ addresses: 2, consentEvents: 2, subscriptions: 1, register: 1 });
+    expect(JSON.parse(erasure.counts)).toMatchObject({ addresses: 2, consentEvents: 2, subscriptions: 1, register: 1, inboxHistory: 2, testMailbox: 2 });
+    expect(h.core.ctx.sqlite.prepare('SELECT message_id FROM inbox_history').all()).toEqual([{ message_id: '<other-1@example.net>' }]);
     const closed = await h.call('avg.getRequest', { id: request.id });
     expect(closed).toMatchObject({ status: 'done', erasureId: result.erasureId, personId: null, subjectName: null, subjectEmail: null });
     expect((await h.call('lists.get', { id: nl.id })).counts.subscribed).toBe(0);
@@ -257,6 +309,36 @@ describe('erasure', () => {
       personId: again, listId: nl.id, actor: ACTOR, consent: { method: 'email', evidenceText: 'Opnieuw aangemeld.' },
     })).code).toBe('suppressed');
     expect((await h.call('consent.screen', { emails: ['Q.ZWAVELSTOK@example.org'] }))[0]?.reason).toBe('erased');
+  });
+});
+
+describe('the test mailbox', () => {
+  it('removes messages older than the set number of days (30 by default), which can be changed', async () => {
+    const h = await harness();
+    await intoTestMailbox(h, [{ to: 'oud@example.org', subject: 'Oud', text: 'Oud bericht.' }]);
+    clock = new Date('2025-11-20T09:00:00.000Z');
+    await intoTestMailbox(h, [{ to: 'nieuw@example.org', subject: 'Nieuw', text: 'Nieuw bericht.' }]);
+    const folder = path.join(h.dataDir, 'test-mailbox');
+    expect(readdirSync(folder).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
+    expect(await h.call('sending.testMailbox.list', {})).toMatchObject({ total: 2, keepDays: 30 });
+
+    clock = new Date('2025-12-04T09:00:00.000Z'); // the first one is 31 days old
+    const list = await h.call('sending.testMailbox.list', {});
+    expect(list).toMatchObject({ total: 1, keepDays: 30 });
+    expect(list.messages.map((m) => m.subject)).toEqual(['Nieuw']);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+    expect(readFileSync(path.join(folder, 'index.jsonl'), 'utf8')).not.toContain('oud@example.org');
+
+    expect(await h.call('sending.testMailbox.saveSettings', { keepDays: 10 })).toEqual({ keepDays: 10, removed: 1 });
+    expect(await h.call('sending.testMailbox.list', {})).toMatchObject({ total: 0, keepDays: 10 });
+    expect(readdirSync(folder).filter((f) => f.endsWith('.eml'))).toEqual([]);
+    expect((await h.fail('sending.testMailbox.saveSettings', { keepDays: 0 })).code).toBe('invalid_input');
+
+    // The setting is kept.
+    await h.core.close();
+    const reopened = await startCore({ dataDir: h.dataDir, now: () => clock, backup: { auto: false } });
+    h.core = reopened;
+    expect(await reopened.registry.invoke('sending.testMailbox.list', {})).toMatchObject({ ok: true, value: { keepDays: 10 } });
   });
 });
 
@@ -289,7 +371,13 @@ describe('retention', () => {
     expect(await h.call('people.get', { id: quiet })).toBeTruthy();
     void subscribed; void fresh; void left;
 
+    await intoTestMailbox(h, [
+      { to: '"Stil Bewaar" <stil@example.org>', subject: 'Test', text: 'Beste Stil,' },
+      { to: 'lezer@example.org', subject: 'Test', text: 'Contact: Gesprek Bewaar.' },
+      { to: 'ook@example.org', subject: 'Test', text: 'Blijft.' },
+    ]);
     const applied = await h.call('retention.apply', { personIds: [quiet, talked, subscribed], actor: ACTOR });
+    expect((await h.call('sending.testMailbox.list', {})).messages.map((m) => m.to)).toEqual([['ook@example.org']]);
     expect(applied.erased.map((e) => e.personId).sort()).toEqual([quiet, talked].sort());
     expect(applied.skipped).toEqual([{ personId: subscribed, reason: 'not_eligible' }]);
     expect((await h.fail('people.get', { id: quiet })).code).toBe('not_found');
@@ -346,7 +434,6 @@ describe('restoring an older backup', () => {
     expect((await h.call('consent.mayMail', { personId: reader, listId: nl.id })).reason).toBe('unsubscribed');
     expect((await h.call('consent.mayMail', { personId: bouncer, listId: nl.id })).reason).toBe('suppressed');
     expect((await h.call('consent.check', { listId: nl.id, emails: ['lotte@example.org', 'bart@example.org', 'q.zwavelstok@example.org'] })).allowed).toBe(0);
-    h.core.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     expect(scanDatabase(h)).toEqual([]);
     expect(scanFiles(h)).toEqual([]);
 

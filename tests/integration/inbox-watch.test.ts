@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { InboxStatus } from '../../electron/commands/inbox.contract';
 import type { InboxStartOptions } from '../../electron/handlers/inbox';
 import type { TestCore } from '../helpers/core';
-import { dovecotMissingReason, useTestMailbox } from '../helpers/inbox';
+import { useTestMailbox } from '../helpers/inbox';
+import { DOVEADM as DOVEADM_PACKAGE, DOVECOT, requireSystem } from '../helpers/system';
 
-const skipReason = dovecotMissingReason();
-if (skipReason) console.warn(skipReason);
+requireSystem(DOVECOT, DOVEADM_PACKAGE);
 
 const FIXTURES = path.join(__dirname, '../fixtures/mail');
-const DOVEADM = '/usr/bin/doveadm';
+const DOVEADM = DOVEADM_PACKAGE.binary;
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +29,7 @@ function resources(): Record<string, number> {
   return out;
 }
 
-describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP server (dovecot)', () => {
+describe('the mailbox watcher against a real IMAP server (dovecot)', () => {
   const mailbox = useTestMailbox();
 
   /** A fixture under a fresh Message-ID into INBOX. */
@@ -82,7 +82,7 @@ describe.skipIf(skipReason !== null)('the mailbox watcher against a real IMAP se
     await x.logout();
   }, 40_000);
 
-  it.skipIf(!existsSync(DOVEADM))('falls back to polling when the IDLE connection drops, and watches again after the next round', async () => {
+  it('falls back to polling when the IDLE connection drops, and watches again after the next round', async () => {
     const c = await core({ minuteMs: 1_500 });
     await c.call('inbox.settings.save', mailbox.settings({ pollMinutes: 1 }));
     await until('idle connection', async () => (await status(c)).watching === 'idle');

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InvokeResult } from '../../electron/commands/contract';
 import { createTestCore, type TestCore } from '../helpers/core';
+
+/** The error of a result that must have failed. */
+function failed(result: InvokeResult) {
+  expect(result.ok).toBe(false);
+  if (result.ok) throw new Error('expected a failure');
+  return result.error;
+}
 
 let core: TestCore;
 beforeEach(async () => {
@@ -66,9 +74,10 @@ describe('people', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
     const bad = await core.registry.invoke('people.save', { firstName: 'X', power: 9 }, 'nl');
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    if (!bad.ok) expect(bad.error.message).toMatch(/^Ongeldige invoer/);
+    expect(failed(bad).message).toMatch(/^Ongeldige invoer/);
     const badEn = await core.registry.invoke('people.save', { firstName: 'X', power: 9 }, 'en');
-    if (!badEn.ok) expect(badEn.error.message).toMatch(/^Invalid input/);
+    expect(failed(badEn)).toMatchObject({ code: 'invalid_input' });
+    expect(failed(badEn).message).toMatch(/^Invalid input/);
   });
 
   it('exports the filtered list as CSV that Excel opens', async () => {
@@ -111,10 +120,9 @@ describe('pilots, interactions and the map', () => {
 describe('messages', () => {
   it('says plainly that a required field is empty, in the UI language', async () => {
     const nl = await core.registry.invoke('organisations.save', { name: '', kind: 'gemeente', domain: 'overig' }, 'nl');
-    expect(nl.ok).toBe(false);
-    if (!nl.ok) expect(nl.error.issues).toEqual([{ path: 'name', message: 'Dit veld is verplicht.' }]);
+    expect(failed(nl).issues).toEqual([{ path: 'name', message: 'Dit veld is verplicht.' }]);
     const en = await core.registry.invoke('organisations.save', { kind: 'gemeente', domain: 'overig' }, 'en');
-    if (!en.ok) expect(en.error.issues).toEqual([{ path: 'name', message: 'This field is required.' }]);
+    expect(failed(en).issues).toEqual([{ path: 'name', message: 'This field is required.' }]);
   });
 
   it('points a taken address at its field', async () => {
@@ -127,5 +135,46 @@ describe('messages', () => {
     const org = (await core.call('organisations.list', { query: 'raad voor' }))[0]!;
     await core.call('people.save', { firstName: 'Kim', organisationId: org.id });
     expect((await core.call('people.exportCsv', {})).csv).toContain('Raad voor de Kinderbescherming;Raad voor de Kinderbescherming');
+  });
+});
+
+describe('command input', () => {
+  it('refuses a misspelt or unknown field and names it, instead of dropping it', async () => {
+    const nl = failed(await core.registry.invoke('people.save', { firstName: 'Ann', lastname: 'Jansen' }, 'nl'));
+    expect(nl.code).toBe('invalid_input');
+    expect(nl.message).toContain('Onbekend veld: "lastname"');
+    const en = failed(await core.registry.invoke('organisations.save', { name: 'X', kind: 'gemeente', domain: 'overig', webiste: 'https://x.nl' }, 'en'));
+    expect(en.message).toContain('Unknown field: "webiste"');
+    const nested = failed(await core.registry.invoke('people.save', { firstName: 'Ann', emails: [{ email: 'ann@example.org', primary: true, primair: true }] }, 'nl'));
+    expect(nested.message).toContain('"primair"');
+    expect(failed(await core.registry.invoke('app.info', { extra: 1 }, 'nl')).message).toContain('"extra"');
+    expect((await core.call('people.search', {})).total).toBe(0);
+  });
+
+  it('refuses line breaks, NUL and other control characters in names, lists and subjects, in Dutch and English', async () => {
+    const org = await core.call('organisations.save', { name: 'Gemeente Proefdorp', kind: 'gemeente', domain: 'overig' });
+    for (const bad of ['Ann\nJansen', 'Ann\rBcc: x@example.org', 'Ann\u0000', 'Ann\u001b[31m', 'Ann\u2028Jansen', 'Ann\u0085']) {
+      const person = failed(await core.registry.invoke('people.save', { firstName: bad }, 'nl'));
+      expect(person.issues, JSON.stringify(bad)).toEqual([{ path: 'firstName', message: 'Alleen één regel tekst: geen regeleinde of ander besturingsteken.' }]);
+    }
+    expect(failed(await core.registry.invoke('organisations.save', { id: org.id, name: 'Gemeente\nProefdorp', kind: 'gemeente', domain: 'overig' }, 'en')).issues)
+      .toEqual([{ path: 'name', message: 'A single line of text only: no line break or other control character.' }]);
+    expect(failed(await core.registry.invoke('people.save', { firstName: 'Ann', tags: ['a\nb'] }, 'nl')).issues?.[0]?.path).toBe('tags.0');
+    const [pilot] = await core.call('pilots.list', {});
+    expect(failed(await core.registry.invoke('pilots.save', { id: pilot!.id, name: 'Pilot\r\nX', region: 'Twente' }, 'nl')).issues?.[0]?.path).toBe('name');
+    expect(failed(await core.registry.invoke('lists.save', {
+      name: 'Nieuwsbrief\n', purposeText: 'Doel', language: 'nl', lawfulBasis: 'consent', doubleOptIn: false, actor: 'Secretariaat\u0007',
+    }, 'nl')).issues?.map((i) => i.path)).toEqual(['actor']);
+    const edition = await core.call('newsletter.editions.create', {});
+    const subject = failed(await core.registry.invoke('newsletter.editions.save', {
+      id: edition.id, revision: edition.revision, content: { ...edition.content, subject: { nl: 'Nieuws\r\nBcc: iedereen@example.org', en: '' } },
+    }, 'nl'));
+    expect(subject.issues?.[0]?.path).toBe('content.subject.nl');
+
+    expect((await core.call('organisations.get', { id: org.id })).name).toBe('Gemeente Proefdorp');
+    expect((await core.call('people.search', {})).total).toBe(0);
+    // A tab is allowed in a name; notes keep their line breaks.
+    const ok = await core.call('people.save', { firstName: 'Ann\tMarie', notes: 'regel 1\nregel 2' });
+    expect((await core.call('people.get', { id: ok.id })).notes).toBe('regel 1\nregel 2');
   });
 });

@@ -80,7 +80,8 @@ describe('type-ahead search', () => {
     const { rows } = await core.call('people.search', { query: 'p17@example.org' });
     const id = rows[0]!.id;
     const person = await core.call('people.get', { id });
-    await core.call('people.save', { ...person, id, firstName: 'Quirijn', lastName: 'Xanthopoulos', emails: person.emails, organisationId: person.organisationId });
+    const { firstName: _f, lastName: _l, name: _n, organisationName: _o, isDemo: _d, pilots: _p, interactions: _i, updatedAt: _u, ...editable } = person;
+    await core.call('people.save', { ...editable, id, firstName: 'Quirijn', lastName: 'Xanthopoulos' });
     await check('xanth');
     await check('quirijn xa');
     await check('p17@');

@@ -2,6 +2,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
+import { tokensFor } from '../../electron/handlers/newsletter';
 import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/services/sending';
 import { classifySmtpError } from '../../db/services/smtp';
 import type { SendJobDetail, SendJobSummary } from '../../electron/commands/sending.contract';
@@ -14,7 +15,7 @@ afterEach(() => bench.cleanup());
 
 const server = (behaviour?: SmtpBehaviour, port?: number) => bench.server(behaviour, port);
 const account = smtpAccount;
-const core = (port: number, options?: SendingOptions, dataDir?: string) => bench.core(port, options, dataDir);
+const core = (port: number, options?: Parameters<typeof bench.core>[1], dataDir?: string) => bench.core(port, options, dataDir);
 
 async function jobOf(call: (n: string, i: unknown) => Promise<any>, id: number, state?: string): Promise<SendJobDetail> {
   return call('sending.jobs.get', { id, state, limit: 1000 });
@@ -41,11 +42,16 @@ describe('the outbox against a real SMTP server', () => {
     const rows = done.recipients.rows.filter((r) => r.state === 'sent');
     for (const m of smtp.received) {
       expect(m.to).toHaveLength(1);
-      const row = rows.find((r) => String(r.id) === m.headers.get('x-schakel-recipient'))!;
+      const row = rows.find((r) => String(r.id) === String(m.headers.get('x-schakel-recipient')).split('.')[0])!;
       expect(m.to[0]).toBe(row.email);
       expect(m.headers.get('message-id')).toBe(row.messageId);
       expect(m.headers.get('x-schakel-job')).toBe(String(job.id));
-      expect(m.headers.get('list-unsubscribe')).toMatch(/^<mailto:afmelden@example\.org\?subject=(Afmelden|Unsubscribe)%20[\w.-]+>, <https:\/\/www\.example\.org\/afmelden\?t=[\w.-]+>$/);
+      const unsubscribe = /^<mailto:afmelden@example\.org\?subject=(?:Afmelden|Unsubscribe)%20([\w.-]+)>, <https:\/\/www\.example\.org\/afmelden\?t=([\w.-]+)>$/.exec(m.headers.get('list-unsubscribe') ?? '');
+      expect(unsubscribe, m.headers.get('list-unsubscribe')).not.toBeNull();
+      // Both tokens verify as this recipient's, for this list.
+      for (const token of [unsubscribe![1]!, decodeURIComponent(unsubscribe![2]!)]) {
+        expect(tokensFor(c.ctx).verify(decodeURIComponent(token))).toEqual({ personId: row.personId, listId: w.listId });
+      }
       expect(m.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(m.headers.get('list-id')).toMatch(/Partners.*<list-\d+\.example\.org>/);
       expect(m.headers.get('reply-to')).toContain('secretariaat@example.org');
@@ -304,7 +310,7 @@ describe('the outbox against a real SMTP server', () => {
     expect(resent.status).toBe('running');
     expect(await again.worker.runToEnd(job.id)).toBe('done');
     expect((await jobOf(again.call, job.id)).counts).toMatchObject({ sent: 3, uncertain: 0 });
-    expect(smtp.received.map((m) => Number(m.headers.get('x-schakel-recipient'))).sort()).toEqual([b!.id, job.recipients.rows[2]!.id].sort());
+    expect(smtp.received.map((m) => Number(String(m.headers.get('x-schakel-recipient')).split('.')[0])).sort()).toEqual([b!.id, job.recipients.rows[2]!.id].sort());
   });
 
   it('shows the mailings in an access export and removes them on erasure', async () => {
@@ -409,11 +415,154 @@ describe('settings and the built-in test mailbox', () => {
     expect(smtp.received).toHaveLength(1);
     expect(await test({ password: 'fout' })).toMatchObject({ ok: false, problem: 'login_refused' });
     expect(await test({ port: await freePort() })).toMatchObject({ ok: false, problem: 'port_closed' });
-    expect(await test({ host: 'bestaat-niet.invalid' })).toMatchObject({ ok: false, problem: 'dns' });
+    expect(await test({ host: 'bestaat-niet.invalid', security: 'starttls' })).toMatchObject({ ok: false, problem: 'dns' });
     expect(await test({ security: 'tls' })).toMatchObject({ ok: false, problem: 'tls' });
     smtp.behaviour = { auth: { user: 'u', pass: 'goed' }, rcpt: () => ({ code: 553, message: '5.1.8 Sender not allowed' }) };
     const refused = await test({});
     expect(refused).toMatchObject({ ok: false, problem: 'sender_refused' });
     expect(refused.message.nl).toMatch(/afzenderadres niet toe/);
+  });
+});
+
+describe('outcomes, stages and counters', () => {
+  it('a connection lost after the final dot of DATA leaves that message uncertain, never resent silently', async () => {
+    const smtp = await server({ data: (headers, n) => (headers.get('to')?.includes('lezer1@') && n === 1 ? 'close' : null) });
+    const { c, call, worker } = await core(smtp.port);
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 3, { short: true });
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    const done = await jobOf(call, job.id);
+    expect(done.counts).toMatchObject({ sent: 2, uncertain: 1, retry: 0 });
+    const row = done.recipients.rows.find((r) => r.email.startsWith('lezer1@'))!;
+    expect(row).toMatchObject({ state: 'uncertain', reason: 'no_reply', attempts: 1 });
+    expect(row.attemptedAt).not.toBeNull();
+    expect(row.reasonText!.nl).toMatch(/Onbekend of deze mail is aangekomen/);
+    // The server has it once; Schakel did not send it again.
+    expect(smtp.received.filter((m) => m.to[0]!.startsWith('lezer1@'))).toHaveLength(1);
+  });
+
+  it('writes each outcome as its answer arrives: while a message is with the server, the ones answered before are already recorded', async () => {
+    let c: Awaited<ReturnType<typeof core>>['c'] | null = null;
+    const seen: Record<string, number>[] = [];
+    const smtp = await server({
+      data: (headers) => {
+        if (headers.get('to')?.includes('lezer7@') && !seen.length) {
+          // Read the outbox from a second connection while this message is being answered.
+          const rows = c!.ctx.sqlite.prepare('SELECT state, count(*) AS n FROM send_recipients GROUP BY state').all() as { state: string; n: number }[];
+          seen.push(Object.fromEntries(rows.map((r) => [r.state, r.n])));
+        }
+        return null;
+      },
+    });
+    const made = await core(smtp.port, { target: { host: '127.0.0.1', port: smtp.port, security: 'none', user: '', password: null, connections: 1 } });
+    c = made.c;
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 10, { short: true });
+    const job = await made.call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(await made.worker.runToEnd(job.id)).toBe('done');
+    expect(seen).toHaveLength(1);
+    // Production batch (24 per connection): written per batch, all ten would still be "sending". Per message: at most
+    // the 4 handed to the one connection's transport, and the ones answered before it are recorded.
+    expect(seen[0]!.sending ?? 0).toBeLessThanOrEqual(4);
+    expect(seen[0]!.sent ?? 0).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a 5.7.1 refusal at RCPT TO fails that recipient only; 5.7.x at MAIL FROM pauses the job', async () => {
+    const smtp = await server({ rcpt: (address) => (address.startsWith('lezer2@') ? { code: 550, message: '5.7.1 Recipient address rejected: Access denied' } : null) });
+    const { c, call, worker } = await core(smtp.port);
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 5, { short: true });
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    const done = await jobOf(call, job.id);
+    expect(done.pause).toBeNull();
+    expect(done.counts).toMatchObject({ sent: 4, failed: 1 });
+    expect(done.recipients.rows.find((r) => r.email.startsWith('lezer2@'))).toMatchObject({ state: 'failed', reason: 'refused' });
+    expect(smtp.received).toHaveLength(4);
+    expect(classifySmtpError({ responseCode: 550, response: '550 5.7.1 Sender rejected', command: 'MAIL FROM' })).toEqual({ kind: 'account', reason: 'policy' });
+    expect(classifySmtpError({ responseCode: 550, response: '550 5.7.1 Message rejected', command: 'DATA' })).toEqual({ kind: 'account', reason: 'policy' });
+    expect(classifySmtpError({ responseCode: 535, response: '535 5.7.8 Authentication failed', command: 'AUTH PLAIN' })).toEqual({ kind: 'account', reason: 'login_refused' });
+  });
+
+  it('without the password (browser mode after a restart) the job asks for it instead of blaming the server, and resumes with it', async () => {
+    const smtp = await server({ auth: { user: 'secretariaat', pass: 'goed' } });
+    const { c, call, worker } = await core(smtp.port, { saved: true, account: { user: 'secretariaat' } });
+    expect((await call('sending.settings.get', {})).passwordSet).toBe(false);
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 3, { short: true });
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(await worker.runToEnd(job.id)).toBe('paused');
+    const paused = await jobOf(call, job.id);
+    expect(paused.pause).toMatchObject({ reason: 'password_missing' });
+    expect(paused.pause!.message.nl).toMatch(/wachtwoord .*ontbreekt/);
+    expect(paused.pause!.message.nl).not.toMatch(/weigert/);
+    expect(paused.counts).toMatchObject({ queued: 3, sent: 0 });
+    expect((await call('sending.settings.get', {})).sentLast24h).toBe(0);
+    await call('sending.jobs.resume', { id: job.id, password: 'goed' });
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    expect((await jobOf(call, job.id)).counts.sent).toBe(3);
+    expect(smtp.received).toHaveLength(3);
+  });
+
+  it('the rolling 24-hour counter counts what the server accepted (and uncertain messages), not refused logins or refused recipients', async () => {
+    const smtp = await server({
+      auth: { user: 'secretariaat', pass: 'goed' },
+      rcpt: (address) => (address.startsWith('lezer0@') ? { code: 550, message: '5.1.1 User unknown' } : null),
+      data: (headers, n) => (headers.get('to')?.includes('lezer1@') && n === 1 ? 'close' : null),
+    });
+    const { MemoryPasswordStore } = await import('../../db/services/smtp');
+    const passwords = new MemoryPasswordStore({});
+    const { c, call, worker } = await core(smtp.port, { saved: true, passwords, account: { user: 'secretariaat', password: 'fout' } });
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 5, { short: true });
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(await worker.runToEnd(job.id)).toBe('paused');
+    expect((await jobOf(call, job.id)).pause!.reason).toBe('login_refused');
+    expect((await call('sending.settings.get', {})).sentLast24h).toBe(0);
+    await call('sending.jobs.resume', { id: job.id, password: 'goed' });
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    expect((await jobOf(call, job.id)).counts).toMatchObject({ sent: 3, failed: 1, uncertain: 1 });
+    // 3 accepted + 1 uncertain (counted to stay on the safe side); the hard bounce and the refused logins are not.
+    expect((await call('sending.settings.get', {})).sentLast24h).toBe(4);
+  });
+
+  it('paces from the saved account: the provider profile sets the limits and the connection count (fake clock)', async () => {
+    const smtp = await server();
+    const clock = new FakeClock(T0);
+    const { c, call, worker } = await core(smtp.port, { saved: true, clock, account: { profile: 'custom', perSecond: null, perMinute: 10, connections: 1 } });
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 25, { short: true });
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    expect(job.etaSeconds).toBe(150);
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    expect(smtp.received).toHaveLength(25);
+    // 25 messages at 10 a minute: the last ones go after two full minutes on the clock.
+    expect(clock.now() - T0).toBeGreaterThanOrEqual(120_000);
+    // One connection, as saved.
+    expect(new Set(smtp.received.map((m) => m.session)).size).toBe(1);
+  });
+
+  it('never mails an address on the suppression list, even when the person is still subscribed (checked at the job and before each message)', async () => {
+    const smtp = await server();
+    const { c, call, worker } = await core(smtp.port);
+    const w = await sendableWorld(c.registry, c.ctx.sqlite, 4, { short: true });
+    const { suppress } = await import('../../db/services/consent');
+    const { hasherFor } = await import('../../electron/handlers/consent');
+    const hasher = await hasherFor(c.ctx);
+    const env = { hasher, now: new Date(T0) };
+    // A complaint once came from an address nobody had; later it became person 0's primary address. Still subscribed.
+    await suppress(c.ctx.db, env, { email: 'klacht@example.org', reason: 'complaint', actor: 'Test' });
+    c.ctx.sqlite.prepare(`UPDATE person_emails SET email = 'klacht@example.org', email_norm = 'klacht@example.org' WHERE person_id = ?`).run(w.people[0]);
+    const sub = c.ctx.sqlite.prepare('SELECT status FROM subscriptions WHERE person_id = ?').get(w.people[0]) as { status: string };
+    expect(sub.status).toBe('subscribed');
+
+    const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
+    // The audience check, on its own: skipped before any message goes.
+    expect(job.recipients.rows.find((r) => r.personId === w.people[0])).toMatchObject({ state: 'skipped', reason: 'suppressed' });
+    // The check before each message, on its own: person 1 takes a suppressed address after the job was made.
+    await suppress(c.ctx.db, env, { email: 'klacht2@example.org', reason: 'complaint', actor: 'Test' });
+    c.ctx.sqlite.prepare(`UPDATE person_emails SET email = 'klacht2@example.org', email_norm = 'klacht2@example.org' WHERE person_id = ?`).run(w.people[1]);
+    expect((c.ctx.sqlite.prepare('SELECT status FROM subscriptions WHERE person_id = ?').get(w.people[1]) as { status: string }).status).toBe('subscribed');
+    expect(await worker.runToEnd(job.id)).toBe('done');
+    const done = await jobOf(call, job.id);
+    expect(done.recipients.rows.find((r) => r.personId === w.people[1])).toMatchObject({ state: 'skipped', reason: 'suppressed' });
+    expect(done.counts).toMatchObject({ sent: 2, skipped: 2 });
+    expect(smtp.received.map((m) => m.to[0])).not.toContain('klacht@example.org');
+    expect(smtp.received.map((m) => m.to[0])).not.toContain('klacht2@example.org');
   });
 });

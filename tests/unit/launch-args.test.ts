@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeOnSignals, LaunchError, runBrowserMode, type SignalTarget } from '../../electron/browser-mode';
 import { findElectronBinary, installedElectronBinary, MAX_FETCH_MS } from '../../electron/launch';
@@ -298,10 +299,13 @@ describe('runBrowserMode', () => {
     const dataDir = temp('schakel-data-');
     const handle = await runBrowserMode({ dataDir, staticDir: staticDir(), open: false });
     try {
-      expect(handle.url).toBe(`http://127.0.0.1:${handle.port}/?token=${handle.token}`);
-      const page = await fetch(handle.url);
+      expect(handle.url).toBe(`http://127.0.0.1:${handle.port}/`);
+      const launch = handle.launchUrl();
+      expect(launch).not.toContain(handle.token);
+      const page = await fetch(launch);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>Schakel</title>');
+      expect((await fetch(launch)).status).toBe(401);
       const call = await fetch(`http://127.0.0.1:${handle.port}/api/invoke`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Schakel-Token': handle.token },
@@ -314,7 +318,40 @@ describe('runBrowserMode', () => {
       await handle.close();
     }
     expect(existsSync(path.join(dataDir, 'schakel.db'))).toBe(true);
+    expect(existsSync(handle.launchFile)).toBe(false);
     await expect(fetch(handle.url)).rejects.toThrow();
+  });
+
+  it('opens the browser on a private start file: no token or code in the process arguments', async () => {
+    const dataDir = temp('schakel-data-');
+    const bin = temp('schakel-bin-');
+    const argsFile = path.join(bin, 'args.txt');
+    writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}.tmp" && mv "${argsFile}.tmp" "${argsFile}"\n`);
+    chmodSync(path.join(bin, 'xdg-open'), 0o755);
+    const env = { ...process.env, DISPLAY: ':99', PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const handle = await runBrowserMode({ dataDir, staticDir: staticDir(), open: true, platform: 'linux', env });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(argsFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const args = readFileSync(argsFile, 'utf8');
+      expect(args.trim()).toBe(pathToFileURL(handle.launchFile).href);
+      expect(args).not.toContain(handle.token);
+      expect(args).not.toContain('code=');
+
+      expect(statSync(handle.launchFile).mode & 0o777).toBe(0o600);
+      const code = () => /url=(http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]+)/.exec(readFileSync(handle.launchFile, 'utf8'))![1]!;
+      const first = code();
+      expect(first).not.toContain(handle.token);
+      const opened = await fetch(first);
+      expect(opened.status).toBe(200);
+      expect(await opened.text()).toContain(handle.token);
+      expect((await fetch(first)).status, 'a code works once').toBe(401);
+      const next = code();
+      expect(next, 'the start file gets a fresh code').not.toBe(first);
+      expect((await fetch(next)).status).toBe(200);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('explains in Dutch when the port is taken', async () => {

@@ -44,10 +44,24 @@ describe('link policy', () => {
   });
 
   it('accepts nothing that is not https: or mailto:', () => {
-    fc.assert(fc.property(fc.string(), (s) => {
+    let accepted = 0;
+    let refused = 0;
+    const link = fc.oneof(
+      fc.string(),
+      fc.webUrl({ validSchemes: ['https', 'http', 'ftp'], withQueryParameters: true, withFragments: true }),
+      fc.emailAddress().map((address) => `mailto:${address}`),
+      fc.tuple(fc.constantFrom('javascript:', 'data:', 'vbscript:', 'file://', 'http://', ' https://', '//'), fc.webUrl()).map(([scheme, rest]) => scheme + rest),
+    );
+    fc.assert(fc.property(link, (s) => {
       const c = checkLink(s);
-      if (c.ok) expect(c.href).toMatch(/^(https:\/\/|mailto:)/);
-    }));
+      if (c.ok) {
+        accepted++;
+        expect(c.href).toMatch(/^(https:\/\/|mailto:)/i);
+      } else refused++;
+      if (!/^(https:\/\/|mailto:)/i.test(s.trim())) expect(c.ok, s).toBe(false);
+    }), { numRuns: 400 });
+    expect(accepted, 'the generator must produce links the policy accepts').toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(50);
   });
 });
 
@@ -111,6 +125,13 @@ describe('merge fields', () => {
     expect(splitMerge('{{name}} {{achternaam}}')).toEqual([{ field: 'name', fallback: '' }, ' ', { field: 'lastName', fallback: '' }]);
     expect(unknownMergeFields('Hoi {{voornam}} en {{naam}}')).toEqual(['{{voornam}}']);
     expect(splitMerge('geen {velden} hier')).toEqual(['geen {velden} hier']);
+  });
+
+  it('treats inherited property names as unknown fields, not as merge fields', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'Constructor']) {
+      expect(splitMerge(`Hoi {{${name}}}`), name).toEqual(['Hoi ', { unknown: name, raw: `{{${name}}}` }]);
+      expect(unknownMergeFields(`Hoi {{${name}|x}}`), name).toEqual([`{{${name}|x}}`]);
+    }
   });
 });
 

@@ -262,7 +262,7 @@ describe('isPermissionAllowed', () => {
 
 describe('windowOptions', () => {
   const preload = path.resolve('/opt/schakel/dist/electron/preload.cjs');
-  const options = windowOptions(preload);
+  const options = windowOptions(preload, { packaged: true });
   const web = options.webPreferences!;
 
   it('isolates and sandboxes the renderer', () => {
@@ -286,9 +286,14 @@ describe('windowOptions', () => {
     expect(options.title).toBe('Schakel');
   });
 
+  it('allows DevTools only when the app is not packaged', () => {
+    expect(web.devTools).toBe(false);
+    expect(windowOptions(preload, { packaged: false }).webPreferences!.devTools).toBe(true);
+  });
+
   it('requires an absolute preload path', () => {
-    expect(() => windowOptions('preload.cjs')).toThrow();
-    expect(() => windowOptions('./dist/electron/preload.cjs')).toThrow();
+    expect(() => windowOptions('preload.cjs', { packaged: true })).toThrow();
+    expect(() => windowOptions('./dist/electron/preload.cjs', { packaged: false })).toThrow();
   });
 });
 

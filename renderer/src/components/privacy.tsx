@@ -150,6 +150,7 @@ const COUNT_KEYS: Record<string, MessageKey> = {
   interactions: 'erase.count.interactions',
   avgRequests: 'erase.count.avgRequests',
   mailings: 'erase.count.mailings',
+  testMailbox: 'erase.count.testMailbox',
 };
 
 export function CountList({ counts }: { counts: Record<string, number> }) {

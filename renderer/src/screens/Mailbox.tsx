@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { InboxCheckResult, InboxSettingsView, InboxStatus, InboxSummary, ReviewAction, ReviewItemView } from '../../../electron/commands/contract';
+import type {
+  InboxCheckResult, InboxHistoryFilter, InboxHistoryPage, InboxHistoryRow, InboxSettingsView, InboxStatus, InboxSummary, ReviewAction, ReviewItemView,
+} from '../../../electron/commands/contract';
 import { errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { searchPeople, SinglePicker, type Option } from '../components/Picker';
@@ -93,7 +95,8 @@ function checkSummary(r: InboxCheckResult, i18n: I18n): string {
   const n = (...keys: string[]) => keys.reduce((sum, k) => sum + (o[k] ?? 0), 0);
   const parts = ([
     ['inbox.result.unsubscribes', n('unsubscribed', 'already_unsubscribed')],
-    ['inbox.result.bounces', n('hard_bounce', 'soft_bounce', 'soft_bounce_suppressed')],
+    ['inbox.result.hardBounces', n('hard_bounce')],
+    ['inbox.result.softBounces', n('soft_bounce', 'soft_bounce_suppressed')],
     ['inbox.result.complaints', n('complaint')],
     ['inbox.result.confirmations', n('confirmed')],
     ['inbox.result.review', n('review')],
@@ -151,10 +154,12 @@ export function MailboxScreen() {
     else resultRef.current?.focus();
   }, [selected?.id, items.loading]);
 
+  const [historyVersion, setHistoryVersion] = useState(0);
   const refresh = useCallback(() => {
     items.reload();
     summary.reload();
     status.reload();
+    setHistoryVersion((v) => v + 1);
     announceChange();
   }, [items, summary, status]);
 
@@ -339,7 +344,10 @@ export function MailboxScreen() {
                       }}
                       data-review={r.id}
                     >
-                      <span className="inbox-list-from">{r.person?.name ?? r.fromAddress ?? t('inbox.unknownAddress')}</span>
+                      <span className="inbox-list-from">
+                        {r.person?.name ?? r.fromAddress ?? t('inbox.unknownAddress')}
+                        {r.person?.organisation ? <span className="muted"> · {r.person.organisation}</span> : null}
+                      </span>
                       <span className="inbox-list-subject">{r.subject || t('inbox.noSubject')}</span>
                       <span className="inbox-list-meta">
                         {formatDateTime(r.receivedAt ?? r.createdAt)}
@@ -354,7 +362,108 @@ export function MailboxScreen() {
           ) : null}
         </section>
       ) : null}
+
+      {view && configured ? <MailboxHistory version={historyVersion} /> : null}
     </div>
+  );
+}
+
+const HISTORY_FILTERS: InboxHistoryFilter[] = ['all', 'unsubscribe', 'hard_bounce', 'soft_bounce', 'complaint', 'confirm', 'review', 'no_action'];
+const HISTORY_PAGE = 50;
+
+function historyDid(r: InboxHistoryRow, i18n: I18n): string {
+  const { t, lang } = i18n;
+  if (r.outcome === 'review') {
+    const reason = r.review ? r.review.reasonText[lang] || r.review.reasonText.nl : '';
+    return t(r.review?.status === 'done' ? 'inbox.outcome.reviewDone' : 'inbox.outcome.review', { reason });
+  }
+  const known = ['unsubscribed', 'already_unsubscribed', 'confirmed', 'hard_bounce', 'soft_bounce', 'soft_bounce_suppressed', 'complaint', 'ignored', 'no_person'];
+  if (!known.includes(r.outcome)) return r.outcome;
+  return t(`inbox.outcome.${r.outcome as 'ignored'}`, { list: r.listName ?? '—', address: r.address ?? '—', detail: r.detail ?? '—' });
+}
+
+/** Every processed message: when, what, whom, and what Schakel did; survives the next check. */
+function MailboxHistory({ version }: { version: number }) {
+  const i18n = useI18n();
+  const { t, formatDateTime, formatNumber } = i18n;
+  const [filter, setFilter] = useState<InboxHistoryFilter>('all');
+  const [limit, setLimit] = useState(HISTORY_PAGE);
+  const history = useLoad<InboxHistoryPage>(() => invoke('inbox.history.list', { filter, limit, offset: 0 }), [filter, limit, version]);
+  const rows = history.data?.rows ?? [];
+  const total = history.data?.total ?? 0;
+  return (
+    <Section title={t('inbox.history.title')} id="inbox-history">
+      <div data-testid="inbox-history">
+        <p className="muted">{t('inbox.history.intro')}</p>
+        <div className="inbox-history-filter">
+          <Field id="inbox-history-filter" label={t('inbox.history.filter')}>
+            <select
+              id="inbox-history-filter"
+              value={filter}
+              onChange={(e) => {
+                setFilter(e.target.value as InboxHistoryFilter);
+                setLimit(HISTORY_PAGE);
+              }}
+            >
+              {HISTORY_FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`inbox.history.filter.${f}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <ErrorBox message={history.error} onRetry={history.reload} />
+        {history.loading && !history.data ? <Loading /> : null}
+        {history.data && rows.length === 0 ? <p className="muted">{t('inbox.history.empty')}</p> : null}
+        {rows.length > 0 ? (
+          <>
+            <table className="table inbox-history-table" aria-label={t('inbox.history.title')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('inbox.history.col.when')}</th>
+                  <th scope="col">{t('inbox.history.col.kind')}</th>
+                  <th scope="col">{t('inbox.history.col.person')}</th>
+                  <th scope="col">{t('inbox.history.col.did')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id} data-outcome={r.outcome}>
+                    <td className="inbox-history-when">{formatDateTime(r.receivedAt)}</td>
+                    <td>
+                      {t(`inbox.kind.${r.kind}`)}
+                      <span className="cell-sub">{r.subject || t('inbox.noSubject')}</span>
+                    </td>
+                    <td>
+                      {r.person ? (
+                        <>
+                          <a className="strong-link" href={href(`/people/${r.person.id}`)}>
+                            {r.person.name}
+                          </a>
+                          {r.person.organisation ? <span className="cell-sub">{r.person.organisation}</span> : null}
+                        </>
+                      ) : (
+                        <span className="muted">{r.address ?? r.fromAddress ?? '—'}</span>
+                      )}
+                    </td>
+                    <td>{historyDid(r, i18n)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="inbox-history-more">
+              <span className="muted">{t('inbox.history.shown', { shown: formatNumber(rows.length), total: formatNumber(total) })}</span>
+              {rows.length < total ? (
+                <button type="button" className="button button-quiet" onClick={() => setLimit((l) => l + HISTORY_PAGE)}>
+                  {t('inbox.history.more')}
+                </button>
+              ) : null}
+            </p>
+          </>
+        ) : null}
+      </div>
+    </Section>
   );
 }
 
@@ -430,6 +539,8 @@ function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (i
         items={[
           { label: t('inbox.from'), value: item.fromAddress ?? t('inbox.unknownAddress') },
           { label: t('inbox.received'), value: formatDateTime(received) },
+          ...(item.reportAddress ? [{ label: t('inbox.reportAddress'), value: item.reportAddress }] : []),
+          ...(item.sentAddress ? [{ label: t('inbox.sentAddress'), value: item.sentAddress }] : []),
         ]}
       />
       <div className="inbox-reason" data-testid="inbox-reason">
@@ -449,10 +560,14 @@ function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (i
       <div className="inbox-person" data-testid="inbox-person">
         {item.person ? (
           <p>
-            <span className="muted">{t('inbox.personGuess')} </span>
+            <span className="muted">{t(item.reportAddress || item.sentAddress ? 'inbox.personGuessReport' : 'inbox.personGuess')} </span>
             <a className="strong-link" href={href(`/people/${item.person.id}`)}>
               {item.person.name}
             </a>
+            <span className="inbox-person-meta" data-testid="inbox-person-meta">
+              {' '}
+              ({[item.person.organisation ?? t('inbox.noOrganisation'), item.person.email].filter(Boolean).join(' · ')})
+            </span>
           </p>
         ) : open ? (
           <>

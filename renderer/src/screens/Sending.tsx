@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { SendJobDetail, SendJobStatus, SendJobSummary, SendRecipientView, TestMailboxMessage } from '../../../electron/commands/contract';
 import type { Messages } from '../../../electron/commands/spec';
 import { errorMessage, invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
-import { DetailLoadState, EmptyState, ErrorBox, Loading, PageHeader, useToast } from '../components/ui';
+import { DetailLoadState, EmptyState, ErrorBox, FormError, Loading, PageHeader, TextField, useToast } from '../components/ui';
 import { useLoad } from '../hooks';
 import { useI18n, type Lang, type MessageKey } from '../i18n';
 import { href, idFrom, navigate } from '../router';
@@ -48,13 +48,30 @@ function SendingTabs({ current }: { current: 'jobs' | 'mailbox' }) {
   );
 }
 
-export function JobStatusBadge({ status }: { status: SendJobStatus }) {
+export function JobStatusBadge({ status, decide = false }: { status: SendJobStatus; decide?: boolean }) {
   const { t } = useI18n();
   return (
-    <span className={`badge send-status send-status-${status}`} data-status={status}>
+    <span className={`badge send-status send-status-${status}${decide ? ' send-status-decide' : ''}`} data-status={status}>
       {t(`sending.status.${status}`)}
     </span>
   );
+}
+
+/** A job whose outcome is unknown for some recipients is not simply done: a person has to decide. */
+export function DecisionBadge({ count }: { count: number }) {
+  const { tc, formatNumber } = useI18n();
+  if (count <= 0) return null;
+  return (
+    <span className="badge send-decision" data-testid="decision-needed">
+      {tc('sending.decisionNeeded', count, { count: formatNumber(count) })}
+    </span>
+  );
+}
+
+export function pauseShort(reason: string, t: ReturnType<typeof useI18n>['t']): string {
+  const key = `sending.pauseShort.${reason}` as MessageKey;
+  const text = t(key);
+  return text === key ? reason : text;
 }
 
 function MailboxBadge({ mailbox }: { mailbox: 'test' | 'smtp' }) {
@@ -120,7 +137,8 @@ function SendJobsScreen() {
                       {job.parentJobId ? <span className="muted send-followup"> · {t('sending.followUp', { n: String(job.parentJobId) })}</span> : null}
                     </td>
                     <td>
-                      <JobStatusBadge status={job.status} />
+                      <JobStatusBadge status={job.status} decide={c.uncertain > 0} /> <DecisionBadge count={c.uncertain} />
+                      {job.status === 'paused' && job.pause ? <span className="send-pause-short" data-testid="pause-short">{pauseShort(job.pause.reason, t)}</span> : null}
                     </td>
                     <td>
                       <MailboxBadge mailbox={job.mailbox} />
@@ -241,7 +259,8 @@ function SendJobScreen({ id }: { id: number }) {
           <>
             <span>{t('sending.editionN', { n: String(job.editionNumber) })}</span>
             {job.kind === 'test' ? <TestKindBadge /> : null}
-            <JobStatusBadge status={job.status} />
+            <JobStatusBadge status={job.status} decide={job.counts.uncertain > 0} />
+            <DecisionBadge count={job.counts.uncertain} />
           </>
         }
         subtitle={
@@ -285,7 +304,11 @@ function SendJobScreen({ id }: { id: number }) {
               <strong>{t('sending.pausedBy')}</strong>: {msg(job.pause.message, lang)}
             </p>
             {job.pause.detail ? <p className="send-pause-detail">{t('sending.serverSaid', { detail: job.pause.detail })}</p> : null}
-            <p className="hint">{t('sending.pausedHint')}</p>
+            {job.pause.reason === 'password_missing' ? (
+              <PasswordResume busy={busy} onSubmit={(password) => void act(() => invoke('sending.jobs.resume', { id, password }))} />
+            ) : (
+              <p className="hint">{t('sending.pausedHint')}</p>
+            )}
           </div>
         </div>
       ) : null}
@@ -302,6 +325,7 @@ function SendJobScreen({ id }: { id: number }) {
         <div className="send-progress-head">
           <span className="send-progress-text" data-testid="progress-text">
             {t('sending.progressText', { done: formatNumber(done), total: formatNumber(c.total) })}
+            {c.uncertain > 0 ? <> · {tc('sending.decisionNeeded', c.uncertain, { count: formatNumber(c.uncertain) })}</> : null}
           </span>
           <span className="muted" data-testid="eta">
             {job.status === 'scheduled' && job.scheduledAt
@@ -357,6 +381,28 @@ function SendJobScreen({ id }: { id: number }) {
         />
       ) : null}
     </div>
+  );
+}
+
+function PasswordResume({ busy, onSubmit }: { busy: boolean; onSubmit: (password: string) => void }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  return (
+    <form
+      className="send-password-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (password) onSubmit(password);
+      }}
+    >
+      <label className="field">
+        <span>{t('sending.passwordLabel')}</span>
+        <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="resume-password" />
+      </label>
+      <button type="submit" className="button button-primary" disabled={busy || !password}>
+        {t('sending.passwordResume')}
+      </button>
+    </form>
   );
 }
 
@@ -416,21 +462,33 @@ function ReportGroup({
   busy: boolean;
   onResolve: (action: 'resend' | 'markSent', recipientIds: number[] | null) => void;
 }) {
-  const { t, lang, formatNumber } = useI18n();
+  const { t, lang, formatNumber, formatDateTime } = useI18n();
   const title: Record<ReportState, MessageKey> = { failed: 'sending.failedTitle', skipped: 'sending.skippedTitle', uncertain: 'sending.uncertainTitle' };
+  const decide = state === 'uncertain';
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [confirm, setConfirm] = useState<'resend' | 'markSent' | null>(null);
+  const allShown = data.rows.length > 0 && data.rows.every((r) => selected.has(r.id));
+  // "Select all" with more rows than shown means every uncertain recipient of the job.
+  const count = allShown ? data.total : selected.size;
+  const toggle = (rowId: number) => setSelected((prev) => {
+    const next = new Set(prev);
+    if (next.has(rowId)) next.delete(rowId);
+    else next.add(rowId);
+    return next;
+  });
   return (
     <div className={`send-report send-report-${state}`} data-report={state}>
       <div className="send-report-head">
         <h3>
           {t(title[state])} <span className="send-report-count">{formatNumber(data.total)}</span>
         </h3>
-        {state === 'uncertain' ? (
+        {decide ? (
           <div className="button-row">
-            <button type="button" className="button button-small" onClick={() => onResolve('resend', null)} disabled={busy}>
-              {t('sending.resend')}
+            <button type="button" className="button button-small" onClick={() => setConfirm('resend')} disabled={busy || count === 0}>
+              {t('sending.resendSelected', { count: formatNumber(count) })}
             </button>
-            <button type="button" className="button button-small" onClick={() => onResolve('markSent', null)} disabled={busy}>
-              {t('sending.markSent')}
+            <button type="button" className="button button-small" onClick={() => setConfirm('markSent')} disabled={busy || count === 0}>
+              {t('sending.markSentSelected', { count: formatNumber(count) })}
             </button>
           </div>
         ) : null}
@@ -440,7 +498,13 @@ function ReportGroup({
         <table className="table table-compact send-report-table">
           <thead>
             <tr>
+              {decide ? (
+                <th scope="col" className="send-select">
+                  <input type="checkbox" aria-label={t('sending.selectAll')} checked={allShown} onChange={() => setSelected(allShown ? new Set() : new Set(data.rows.map((r) => r.id)))} data-testid="select-all" />
+                </th>
+              ) : null}
               <th scope="col">{t('sending.col.recipient')}</th>
+              {decide ? <th scope="col">{t('sending.col.attemptedAt')}</th> : null}
               <th scope="col">{t('sending.col.reason')}</th>
               <th scope="col" className="num">
                 {t('sending.col.attempts')}
@@ -449,11 +513,17 @@ function ReportGroup({
           </thead>
           <tbody>
             {data.rows.map((r) => (
-              <tr key={r.id}>
+              <tr key={r.id} data-recipient={r.id}>
+                {decide ? (
+                  <td className="send-select">
+                    <input type="checkbox" aria-label={t('sending.selectOne', { name: r.name || r.email })} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
+                  </td>
+                ) : null}
                 <td>
                   <span className="send-recipient-name">{r.name || r.email}</span>
                   {r.name ? <span className="muted send-recipient-email">{r.email}</span> : null}
                 </td>
+                {decide ? <td className="muted">{r.attemptedAt ? formatDateTime(r.attemptedAt) : '–'}</td> : null}
                 <td className="send-reason">
                   <span>{msg(r.reasonText, lang) || r.reason || ''}</span>
                   {r.detail ? <code className="send-detail">{r.detail}</code> : null}
@@ -465,6 +535,20 @@ function ReportGroup({
         </table>
       </div>
       {data.total > data.rows.length ? <p className="hint">{t('sending.moreRows', { count: formatNumber(data.total - data.rows.length) })}</p> : null}
+      {confirm ? (
+        <ConfirmDialog
+          title={t(confirm === 'resend' ? 'sending.resendConfirmTitle' : 'sending.markSentConfirmTitle')}
+          message={<p>{t(confirm === 'resend' ? 'sending.resendConfirmText' : 'sending.markSentConfirmText', { count: formatNumber(count) })}</p>}
+          confirmLabel={t('sending.confirmDecision')}
+          busy={busy}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            onResolve(confirm, allShown && data.total > data.rows.length ? null : [...selected]);
+            setConfirm(null);
+            setSelected(new Set());
+          }}
+        />
+      ) : null}
     </div>
   );
 }
@@ -490,6 +574,47 @@ function MailboxBanner({ notice }: { notice?: Messages | null }) {
   );
 }
 
+/** How many days the test mailbox keeps messages (older ones are removed); changeable here. */
+function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () => void }) {
+  const { t, tc, formatNumber } = useI18n();
+  const toast = useToast();
+  const [days, setDays] = useState(String(keepDays));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setDays(String(keepDays)), [keepDays]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 3650) {
+      setError(t('mailbox.keepInvalid'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await invoke('sending.testMailbox.saveSettings', { keepDays: n });
+      toast.show(r.removed ? tc('mailbox.keepSavedRemoved', r.removed, { count: formatNumber(r.removed) }) : t('mailbox.keepSaved'));
+      onSaved();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form-card" onSubmit={save} noValidate data-testid="test-mailbox-keep">
+      <p className="muted">{tc('mailbox.keepText', keepDays, { count: formatNumber(keepDays) })}</p>
+      <FormError message={error} />
+      <div className="inline-form">
+        <TextField id="test-mailbox-keep-days" fieldClass="field-days" label={t('mailbox.keepDays')} type="number" min={1} max={3650} value={days} onChange={setDays} />
+        <button type="submit" className="button" disabled={busy}>
+          {t('mailbox.keepSave')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function MailboxScreen() {
   const { t, tc, formatNumber, formatDateTime } = useI18n();
   const [limit, setLimit] = useState(PAGE);
@@ -503,6 +628,7 @@ function MailboxScreen() {
       <MailboxBanner notice={list.data?.notice} />
       <ErrorBox message={list.error} onRetry={list.reload} />
       {list.loading && !list.data ? <Loading /> : null}
+      {list.data ? <MailboxKeepDays keepDays={list.data.keepDays} onSaved={list.reload} /> : null}
       {list.data && total === 0 ? (
         <div className="card">
           <EmptyState title={t('mailbox.empty')} text={t('mailbox.emptyText')} />

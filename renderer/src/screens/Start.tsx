@@ -6,6 +6,7 @@ import { pilotName, useI18n } from '../i18n';
 import { useNotices } from '../notices';
 import { href } from '../router';
 import type { AppInfo, PilotSummary } from '../types';
+import { pauseShort } from './Sending';
 
 export function StartScreen() {
   const { t, tc, lang, formatNumber } = useI18n();
@@ -43,6 +44,7 @@ export function StartScreen() {
     <div className="page">
       <PageHeader title={t('start.title')} subtitle={t('start.subtitle')} />
       <ErrorBox message={info.error} onRetry={info.reload} />
+      <SendingNotices />
 
       <section aria-labelledby="counts-title">
         <h2 id="counts-title" className="visually-hidden">
@@ -131,6 +133,29 @@ export function StartScreen() {
           ))}
         </ul>
       </section>
+    </div>
+  );
+}
+
+/** Send jobs that need someone: recipients with an unknown outcome, or a job that stopped by itself. */
+function SendingNotices() {
+  const { t, formatNumber } = useI18n();
+  const jobs = useLoad(() => invoke('sending.jobs.list', {}), []);
+  const open = (jobs.data ?? []).filter((j) => j.counts.uncertain > 0 || j.status === 'paused');
+  if (!open.length) return null;
+  return (
+    <div className="alert alert-warning" role="status" data-testid="sending-notices">
+      <ul className="plain-list">
+        {open.map((j) => (
+          <li key={j.id}>
+            <a href={href(`/sending/${j.id}`)}>
+              {j.counts.uncertain > 0
+                ? t('start.sendingUncertain', { n: String(j.editionNumber), count: formatNumber(j.counts.uncertain) })
+                : t('start.sendingPaused', { n: String(j.editionNumber), reason: pauseShort(j.pause?.reason ?? 'user', t) })}
+            </a>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
