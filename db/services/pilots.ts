@@ -81,6 +81,23 @@ export async function setPilotRole(db: DbOrTx, pilotId: number, personId: number
   }
 }
 
+/** Makes an organisation a partner of a pilot (idempotent), or ends the partnership. */
+export async function setPilotOrganisation(db: DbOrTx, pilotId: number, organisationId: number, partner: boolean): Promise<void> {
+  if (!partner) {
+    await db.deleteFrom('pilot_organisations').where('pilot_id', '=', pilotId).where('organisation_id', '=', organisationId).execute();
+    return;
+  }
+  try {
+    await db.insertInto('pilot_organisations').values({ pilot_id: pilotId, organisation_id: organisationId })
+      .onConflict((oc) => oc.doNothing()).execute();
+  } catch (error) {
+    if (String(error).includes('FOREIGN KEY')) {
+      throw new CommandError('not_found', { nl: 'Pilot of organisatie niet gevonden.', en: 'Pilot or organisation not found.' });
+    }
+    throw error;
+  }
+}
+
 export async function mapPeople(db: DbOrTx, f: { pilotId?: number | null; organisationKind?: OrganisationKind | null }): Promise<MapPoint[]> {
   let q = db.selectFrom('people').leftJoin('organisations', 'organisations.id', 'people.organisation_id')
     .select(['people.id', 'people.first_name', 'people.last_name', 'people.power', 'people.interest', 'organisations.name as organisation_name'])

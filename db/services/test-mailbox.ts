@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import libmime from 'libmime';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { notFound } from '../../electron/commands/errors';
@@ -167,6 +168,17 @@ function header(raw: string, name: string): string | null {
   return m ? m[1]!.trim() : null;
 }
 
+/** Header text as people read it: encoded words decoded; text that does not decode stays as it was. */
+function readable(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+const DECODED_HEADERS = new Set(['subject', 'from', 'to', 'cc', 'reply-to']);
+
 /**
  * The built-in test mailbox: an SMTP server on 127.0.0.1 that keeps every message it receives in the data
  * folder. Until a real account is configured, Schakel sends here. Started on first use.
@@ -231,7 +243,7 @@ export class TestMailbox {
     writeFileSync(path.join(this.folder, `${id}.eml`), raw, { mode: PRIVATE_FILE });
     const text = raw.subarray(0, 64 * 1024).toString('utf8');
     const entry: TestMailboxMessage = {
-      id, receivedAt: at.toISOString(), from, to, subject: header(text, 'Subject') ?? '', messageId: header(text, 'Message-ID'), size: raw.length,
+      id, receivedAt: at.toISOString(), from, to, subject: readable(header(text, 'Subject') ?? ''), messageId: header(text, 'Message-ID'), size: raw.length,
     };
     appendFileSync(path.join(this.folder, INDEX), `${JSON.stringify(entry)}\n`, { mode: PRIVATE_FILE });
   }
@@ -248,7 +260,7 @@ export class TestMailbox {
     this.prune();
     const entries = readIndex(this.folder).flatMap((l) => (l.entry ? [l.entry] : []));
     const messages: TestMailboxMessage[] = [];
-    for (let i = entries.length - 1 - offset; i >= 0 && messages.length < limit; i--) messages.push(entries[i]!);
+    for (let i = entries.length - 1 - offset; i >= 0 && messages.length < limit; i--) messages.push({ ...entries[i]!, subject: readable(entries[i]!.subject) }); // entries written before subjects were decoded
     return { notice: TEST_MAILBOX_NOTICE, total: entries.length, keepDays: this.keepDays, messages };
   }
 
@@ -257,7 +269,10 @@ export class TestMailbox {
     const file = path.join(this.folder, `${id}.eml`);
     if (!entry || !existsSync(file)) throw notFound({ nl: 'Testmail', en: 'Test message' });
     const parsed = await simpleParser(readFileSync(file));
-    const headers = parsed.headerLines.map((h) => ({ key: h.key, value: h.line.slice(h.line.indexOf(':') + 1).trim() }));
+    const headers = parsed.headerLines.map((h) => {
+      const value = h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+      return { key: h.key, value: DECODED_HEADERS.has(h.key) ? readable(value) : value };
+    });
     return { ...entry, notice: TEST_MAILBOX_NOTICE, html: parsed.html === false ? null : (parsed.html ?? null), text: parsed.text ?? '', headers };
   }
 }

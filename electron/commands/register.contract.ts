@@ -215,6 +215,11 @@ export const registerContract = {
     z.strictObject({ pilotId: id, personId: id, role: z.enum(PILOT_ROLES).nullable() }),
   ).returns<{ ok: true }>(),
 
+  /** Adds (partner: true) or removes a partner organisation of a pilot. */
+  'pilots.setOrganisation': command(
+    z.strictObject({ pilotId: id, organisationId: id, partner: z.boolean() }),
+  ).returns<{ ok: true }>(),
+
   'themeSessions.list': command(z.strictObject({})).returns<{ id: number; name: string; nameEn: string; description: string | null }[]>(),
 
   'interactions.create': command(interactionInput).returns<{ id: number }>(),

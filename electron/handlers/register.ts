@@ -3,7 +3,7 @@ import { seedDemo } from '../../db/seed';
 import { deleteInteraction, createInteraction } from '../../db/services/interactions';
 import { deleteOrganisation, getOrganisation, listOrganisations, saveOrganisation } from '../../db/services/organisations';
 import { deletePerson, exportPeopleCsv, getPerson, peopleFacets, savePerson, searchPeople } from '../../db/services/people';
-import { getPilot, listPilots, mapPeople, savePilot, setPilotRole } from '../../db/services/pilots';
+import { getPilot, listPilots, mapPeople, savePilot, setPilotOrganisation, setPilotRole } from '../../db/services/pilots';
 import type { registerContract } from '../commands/register.contract';
 import type { Handlers } from '../commands/registry';
 import { DATABASE_FILE } from '../../db/connection';
@@ -61,6 +61,11 @@ export const registerHandlers: Handlers<typeof registerContract> = {
   'pilots.save': async ({ db, now }, input) => ({ id: await savePilot(db, input, now()) }),
   'pilots.setRole': async ({ db }, { pilotId, personId, role }) => {
     await setPilotRole(db, pilotId, personId, role);
+    return { ok: true };
+  },
+
+  'pilots.setOrganisation': async ({ db }, { pilotId, organisationId, partner }) => {
+    await setPilotOrganisation(db, pilotId, organisationId, partner);
     return { ok: true };
   },
 

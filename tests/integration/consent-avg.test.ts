@@ -217,7 +217,7 @@ describe('access and portability', () => {
     expect(json.avgRequests).toHaveLength(1);
     expect(json.mailings).toEqual([]);
     expect(json.inboxHistory).toEqual([expect.objectContaining({ kind: 'bounce', outcome: 'hard_bounce', address: 'q.zwavelstok@example.org' })]);
-    for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'Visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag']) {
+    for (const text of ['Quirijn', 'Zwavelstok', 'Gemeente Testdorp', 'Gebeld met', 'visitekaartje', nl.name, 'Ontvangen mailings', 'Bereikbaar op dinsdag', 'Autoriteit Persoonsgegevens']) {
       expect(doc.html).toContain(text);
     }
     const en = await h.call('avg.exportPerson', { personId, language: 'en' });

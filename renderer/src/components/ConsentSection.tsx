@@ -210,7 +210,7 @@ export function PrivacySection({ personId, name }: { personId: number; name: str
     setBusy(what);
     setError(null);
     try {
-      const doc = what === 'proof' ? await invoke('consent.proof', { personId, language: lang }) : await invoke('avg.exportPerson', { personId, language: lang });
+      const doc = what === 'proof' ? await invoke('consent.proof', { personId, language: lang }) : await invoke('avg.exportPerson', { personId });
       downloadDocument(doc);
       toast.show(t(what === 'proof' ? 'privacy.proofDone' : 'privacy.exportDone'));
     } catch (err) {

@@ -304,7 +304,7 @@ export function AvgRequestDetailScreen({ id }: { id: number }) {
     setBusy(true);
     setError(null);
     try {
-      downloadDocument(await invoke('avg.exportPerson', { personId: r.personId, language: lang }));
+      downloadDocument(await invoke('avg.exportPerson', { personId: r.personId }));
       toast.show(t('privacy.exportDone'));
     } catch (err) {
       setError(errorMessage(err));

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { invoke } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { InteractionDialog } from '../components/InteractionDialog';
+import { OrganisationPilots } from '../components/PilotPartners';
 import { TimelineSection } from '../components/Timeline';
 import { ChoiceField, DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, ListPanel, PageHeader, SearchIcon, Section, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
 import { DEFAULT_DOMAIN, DOMAIN_LIST, ORGANISATION_KIND_LIST } from '../constants';
@@ -187,18 +188,6 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
                     </a>
                   ) : null,
                 },
-                {
-                  label: t('organisation.pilots'),
-                  value: o.pilots.length ? (
-                    <ul className="plain-list">
-                      {o.pilots.map((p) => (
-                        <li key={p.id}>
-                          <a href={href(`/pilots/${p.id}`)}>{p.name}</a>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : null,
-                },
               ]}
             />
             {o.notes ? (
@@ -208,6 +197,7 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
               </div>
             ) : null}
           </Section>
+          <OrganisationPilots organisationId={o.id} pilots={o.pilots} onChanged={org.reload} />
           <Section
             title={t('organisation.peopleTitle', { count: String(o.people.length) })}
             actions={

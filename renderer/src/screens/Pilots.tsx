@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage, invoke } from '../api';
 import { InteractionDialog } from '../components/InteractionDialog';
 import { Combobox, searchPeople, type Option } from '../components/Picker';
+import { PilotPartners } from '../components/PilotPartners';
 import { PilotRoleSelect } from '../components/PilotRoleSelect';
 import { TimelineSection } from '../components/Timeline';
 import { DetailActions, DetailLoadState, EditFormActions, EmptyState, ErrorBox, Facts, Field, FormError, Loading, PageHeader, Section, TextAreaField, TextField, useFormSave, useToast } from '../components/ui';
@@ -77,22 +78,7 @@ export function PilotDetailScreen({ id }: { id: number }) {
             <TextBlock title={t('pilot.results')} text={p.results} />
             <TextBlock title={t('pilot.nextSteps')} text={p.nextSteps} />
           </Section>
-          <Section title={t('pilot.organisations')}>
-            {p.organisations.length === 0 ? (
-              <p className="muted">{t('pilot.noOrganisations')}</p>
-            ) : (
-              <ul className="people-mini compact">
-                {p.organisations.map((o) => (
-                  <li key={o.id}>
-                    <a href={href(`/organisations/${o.id}`)} className="strong-link">
-                      {o.name}
-                    </a>
-                    <span className="muted">{t(`kind.${o.kind}`)}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Section>
+          <PilotPartners pilotId={p.id} organisations={p.organisations} onChanged={pilot.reload} />
           <PilotPeople pilot={p} onChanged={pilot.reload} />
         </div>
         <div className="detail-side">
