@@ -77,6 +77,10 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     nativeBinding: process.env.SCHAKEL_SQLITE_BINDING || undefined,
     sending: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir) },
     inbox: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir, 'imap-password.bin') },
+    microsoft: {
+      keyStore: safeStorage.isEncryptionAvailable() ? safeStorage : undefined,
+      openExternal: (url) => shell.openExternal(url),
+    },
   });
 
   const ses = session.defaultSession;
