@@ -79,7 +79,7 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     inbox: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir, 'imap-password.bin') },
     microsoft: {
       keyStore: safeStorage.isEncryptionAvailable() ? safeStorage : undefined,
-      openExternal: (url) => shell.openExternal(url),
+      openExternal: async (url) => openExternal(url),
     },
   });
 
