@@ -1,7 +1,7 @@
 // Texts of the Microsoft 365 sign-in (Instellingen → Mailaccount and → Postvak), spread into the dictionaries of i18n.ts.
 
 export const microsoftNl = {
-  'ms.provider': 'Soort account',
+  'ms.provider': 'Aanmelden met',
   'ms.provider.password': 'Gebruikersnaam en wachtwoord',
   'ms.provider.microsoft': 'Microsoft 365',
   'ms.intro': 'Je meldt je aan bij Microsoft in de browser, met je eigen tweestapsverificatie. Schakel krijgt geen wachtwoord te zien.',
@@ -32,7 +32,7 @@ export const microsoftNl = {
 };
 
 export const microsoftEn: Record<keyof typeof microsoftNl, string> = {
-  'ms.provider': 'Kind of account',
+  'ms.provider': 'Sign in with',
   'ms.provider.password': 'User name and password',
   'ms.provider.microsoft': 'Microsoft 365',
   'ms.intro': 'You sign in with Microsoft in the browser, with your own multi-factor authentication. Schakel never sees a password.',
