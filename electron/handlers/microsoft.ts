@@ -7,7 +7,10 @@ import { MicrosoftAuthError, mapMicrosoftError, mapMicrosoftSmtpReply } from '..
 import { GraphClient } from '../../db/mail/microsoft/graph-client';
 import type { FetchLike } from '../../db/mail/microsoft/http';
 import { secretPath } from '../../db/secrets';
-import { getImapSettings } from '../../db/services/inbox';
+import { checkMailbox, checkMailboxReader, getImapSettings, type CheckOptions, type InboxEnv } from '../../db/services/inbox';
+import { GraphMailbox } from '../../db/mail/microsoft/graph-mailbox';
+import { MICROSOFT_IMAP } from '../../db/mail/microsoft/endpoints';
+import type { ImapSettings, InboxCheckResult } from '../commands/inbox.contract';
 import { effectiveMicrosoft, getMicrosoftSettings, MICROSOFT_CACHE_FILE, saveMicrosoftSettings } from '../../db/services/microsoft';
 import { CommandError } from '../commands/errors';
 import type { MicrosoftSignInState, MicrosoftStatus, MicrosoftTestResult, microsoftContract } from '../commands/microsoft.contract';
@@ -229,3 +232,43 @@ export const microsoftHandlers: Handlers<typeof microsoftContract> = {
   },
   'microsoft.test': (ctx, input) => testMicrosoft(ctx, input.purpose),
 };
+
+/** Whether the mailbox goes through the Microsoft 365 account (then the IMAP host and password are not used). */
+export async function microsoftMailbox(ctx: Context): Promise<{ method: 'imap' | 'graph'; configured: boolean } | null> {
+  const s = await getMicrosoftSettings(ctx.db);
+  if (s.mailboxProvider !== 'microsoft') return null;
+  return { method: s.mailboxMethod, configured: effectiveMicrosoft(s).clientId !== '' };
+}
+
+/**
+ * One mailbox round over the Microsoft 365 account: a silent token first (none: "Meld je opnieuw
+ * aan bij Microsoft", nothing read, nothing lost), then IMAP with XOAUTH2 or Microsoft Graph.
+ */
+export async function microsoftMailboxRound(ctx: Context, s: ImapSettings, env: () => Promise<InboxEnv>, check: CheckOptions): Promise<InboxCheckResult> {
+  const ms = await getMicrosoftSettings(ctx.db);
+  const o = runtime(ctx).options;
+  const resource: MicrosoftResource = ms.mailboxMethod === 'graph' ? 'graph' : 'outlook';
+  let token: MicrosoftToken;
+  try {
+    token = await microsoftAccessToken(ctx, resource);
+  } catch (error) {
+    throw new CommandError('mailbox_failed', mapMicrosoftError(error).messages);
+  }
+  try {
+    if (ms.mailboxMethod === 'graph') {
+      const reader = new GraphMailbox({
+        baseUrl: o.graphBaseUrl, fetch: o.fetch,
+        getAccessToken: async ({ forceRefresh }) => (forceRefresh ? (await microsoftAccessToken(ctx, 'graph', { forceRefresh })).accessToken : token.accessToken),
+      });
+      return await checkMailboxReader(ctx.db, env, reader, s, check);
+    }
+    const imap = microsoftImapOptions(token.account.username, token.accessToken, o.imap);
+    return await checkMailbox(ctx.db, env, {
+      ...s, host: o.imap?.host ?? MICROSOFT_IMAP.host, port: imap.port, security: imap.secure ? 'tls' : 'none',
+      user: token.account.username, password: null, accessToken: token.accessToken,
+    }, check);
+  } catch (error) {
+    if (error instanceof MicrosoftAuthError) throw new CommandError('mailbox_failed', error.messages);
+    throw error;
+  }
+}
