@@ -1,11 +1,18 @@
+import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { microsoftAccessToken } from '../../electron/handlers/microsoft';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { createTestCore, type TestCore } from '../helpers/core';
+import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { microsoftImapOptions } from '../../db/mail/microsoft/endpoints';
+import { DOVECOT, requireSystem } from '../helpers/system';
 import { startGraph, type MsGraph } from '../helpers/ms-graph';
 import { MsIdentity, signInWithoutBrowser, startIdentity } from '../helpers/ms-identity';
 import { createTestCa, type TestCa } from '../helpers/ms-tls';
 import { NEWSLETTER_SETTINGS, readyEdition } from '../helpers/smtp';
+
+requireSystem(DOVECOT);
 
 const USER = 'secretariaat@jvon.nl';
 const PROCESSED = 'Schakel verwerkt';
@@ -30,7 +37,7 @@ afterAll(async () => {
 });
 
 /** One reader on a list, an edition sent to the built-in test mailbox; returns the reader's unsubscribe mail. */
-async function unsubscribeMail(): Promise<{ listId: number; personId: number; raw: Buffer }> {
+async function unsubscribeMail(core: TestCore): Promise<{ listId: number; personId: number; raw: Buffer }> {
   await core.call('newsletter.settings.save', NEWSLETTER_SETTINGS);
   const list = await core.call('lists.save', {
     name: 'Partners', purposeText: 'Nieuws voor samenwerkingspartners.', language: 'nl', lawfulBasis: 'legitimate_interest', doubleOptIn: false, actor: 'Test',
@@ -65,7 +72,7 @@ describe('the mailbox over Microsoft Graph', () => {
     await signInWithoutBrowser(ca, started.url!, { username: USER });
     expect((await core.call('microsoft.signIn.wait', { timeoutMs: 10_000 })).account?.username).toBe(USER);
 
-    const { listId, personId, raw } = await unsubscribeMail();
+    const { listId, personId, raw } = await unsubscribeMail(core);
     graph.deliver(USER, 'Inbox', raw);
     const result = await core.call('inbox.checkNow', {});
     expect(result).toMatchObject({ seen: 1, processed: 1, duplicates: 0, byOutcome: { unsubscribed: 1 } });
@@ -81,5 +88,61 @@ describe('the mailbox over Microsoft Graph', () => {
     graph.deliver(USER, 'Inbox', raw);
     expect(await core.call('inbox.checkNow', {})).toMatchObject({ seen: 1, processed: 0, duplicates: 1 });
     expect(graph.messagesIn(USER, PROCESSED)).toHaveLength(2);
+  });
+});
+
+describe('the mailbox over IMAP with XOAUTH2 (dovecot validating the token)', () => {
+  let dovecot: Dovecot;
+  let imapCore: TestCore;
+  beforeAll(async () => {
+    dovecot = await startDovecot({ user: USER, oauth2: { introspectionUrl: idp.introspectionUrl, caFile: ca.caFile, scope: 'IMAP.AccessAsUser.All' } });
+    imapCore = await createTestCore({
+      inbox: { watch: false },
+      microsoft: { authorityHost: idp.origin, fetch: ca.fetch, imap: { host: dovecot.host, port: dovecot.port, secure: false } },
+    });
+    await imapCore.call('microsoft.settings.save', { clientId: idp.clientId, tenant: idp.tenant, mailboxProvider: 'microsoft', mailboxMethod: 'imap' });
+  });
+  afterAll(async () => {
+    await imapCore?.dispose();
+    await dovecot?.stop();
+  });
+
+  async function folder(token: string, path: string): Promise<string[]> {
+    const c = new ImapFlow(microsoftImapOptions(USER, token, { host: dovecot.host, port: dovecot.port, secure: false }));
+    await c.connect();
+    try {
+      const lock = await c.getMailboxLock(path);
+      try {
+        const ids: string[] = [];
+        for await (const m of c.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
+        return ids;
+      } finally {
+        lock.release();
+      }
+    } catch {
+      return [];
+    } finally {
+      await c.logout().catch(() => c.close());
+    }
+  }
+
+  it('an unsubscribe mail is processed with a token instead of a password, and moved', async () => {
+    const started = await imapCore.call('microsoft.signIn.start', {});
+    await signInWithoutBrowser(ca, started.url!, { username: USER });
+    expect((await imapCore.call('microsoft.signIn.wait', { timeoutMs: 10_000 })).account?.username).toBe(USER);
+    expect(await imapCore.call('microsoft.test', { purpose: 'mailbox' })).toMatchObject({ ok: true });
+
+    const { listId, personId, raw } = await unsubscribeMail(imapCore);
+    const token = (await microsoftAccessToken(imapCore.ctx, 'outlook')).accessToken;
+    const c = new ImapFlow(microsoftImapOptions(USER, token, { host: dovecot.host, port: dovecot.port, secure: false }));
+    await c.connect();
+    await c.append('INBOX', raw);
+    await c.logout();
+
+    expect(await imapCore.call('inbox.checkNow', {})).toMatchObject({ seen: 1, processed: 1, byOutcome: { unsubscribed: 1 } });
+    const consent = await imapCore.call('consent.person', { personId });
+    expect(consent.subscriptions.find((s) => s.listId === listId)?.status).toBe('unsubscribed');
+    expect(await folder(token, 'INBOX')).toEqual([]);
+    expect(await folder(token, PROCESSED)).toEqual(['<afmelden-anna-graph@lezers.example.net>']);
   });
 });
