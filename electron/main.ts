@@ -78,7 +78,8 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     sending: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir) },
     inbox: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir, 'imap-password.bin') },
     microsoft: {
-      keyStore: safeStorage.isEncryptionAvailable() ? safeStorage : undefined,
+      // Without a real key store (Linux basic_text) the sign-in stays in memory, as in browser mode.
+      keyStore: safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text' ? safeStorage : undefined,
       openExternal: async (url) => openExternal(url),
     },
   });
