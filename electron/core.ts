@@ -20,6 +20,8 @@ import { sendingContract } from './commands/sending.contract';
 import { sendingHandlers, startSending, type SendingStartOptions } from './handlers/sending';
 import { inboxContract } from './commands/inbox.contract';
 import { inboxHandlers, startInbox, stopInbox, type InboxStartOptions } from './handlers/inbox';
+import { microsoftContract } from './commands/microsoft.contract';
+import { microsoftHandlers, startMicrosoft, type MicrosoftStartOptions } from './handlers/microsoft';
 
 export interface CoreOptions {
   dataDir: string;
@@ -32,6 +34,8 @@ export interface CoreOptions {
   sending?: SendingStartOptions;
   /** The IMAP password store, mailbox-check hooks, and whether the mailbox is watched automatically (watch, default true). */
   inbox?: InboxStartOptions;
+  /** Microsoft 365 sign-in: the token cache's key store and how the sign-in page is opened. */
+  microsoft?: MicrosoftStartOptions;
 }
 
 export interface Core {
@@ -72,6 +76,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     onReopen: async () => { await seedProgramme(ctx.db); await prepareConsent(ctx); },
   });
   backups.start();
+  startMicrosoft(ctx, options.microsoft);
   const sending = await startSending(ctx, options.sending);
   startInbox(ctx, options.inbox);
   const registry = new StorageSafeRegistry(ctx)
@@ -81,7 +86,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     .register(consentContract, consentHandlers)
     .register(newsletterContract, newsletterHandlers)
     .register(sendingContract, sendingHandlers)
-    .register(inboxContract, inboxHandlers);
+    .register(inboxContract, inboxHandlers)
+    .register(microsoftContract, microsoftHandlers);
   let closed = false;
   return {
     registry, ctx, backups,

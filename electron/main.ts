@@ -77,6 +77,11 @@ async function ready(args: LaunchArgs, dataDir: string): Promise<void> {
     nativeBinding: process.env.SCHAKEL_SQLITE_BINDING || undefined,
     sending: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir) },
     inbox: { passwords: new SafeStoragePasswordStore(safeStorage, dataDir, 'imap-password.bin') },
+    microsoft: {
+      // Without a real key store (Linux basic_text) the sign-in stays in memory, as in browser mode.
+      keyStore: safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text' ? safeStorage : undefined,
+      openExternal: async (url) => openExternal(url),
+    },
   });
 
   const ses = session.defaultSession;

@@ -7,6 +7,7 @@ import { imapClient, type ImapTarget } from './inbox';
 export interface WatchPlan {
   configured: boolean;
   pollMinutes: number;
+  /** null with configured: no IDLE connection, timed rounds only (Microsoft 365, a token per round). */
   target: ImapTarget | null;
 }
 
@@ -99,7 +100,7 @@ export class InboxWatcher {
     this.configured = p.configured;
     this.pollMinutes = p.pollMinutes;
     this.clearTimer();
-    if (!this.active || !p.configured || p.pollMinutes === 0 || !p.target) {
+    if (!this.active || !p.configured || p.pollMinutes === 0) {
       this.nextCheckAt = null;
       await this.closeIdle();
       return;
@@ -108,7 +109,9 @@ export class InboxWatcher {
     this.nextCheckAt = new Date(this.deps.now().getTime() + delay).toISOString();
     this.timer = setTimeout(() => { void this.automatic(); }, delay);
     this.timer.unref();
-    if (!this.idle && !this.idleOpening) {
+    // No IMAP target (Microsoft 365 with a token per round): timed rounds only.
+    if (!p.target) await this.closeIdle();
+    else if (!this.idle && !this.idleOpening) {
       const opening = this.openIdle(p.target).catch(() => {}).finally(() => { if (this.idleOpening === opening) this.idleOpening = null; });
       this.idleOpening = opening;
     }

@@ -19,6 +19,7 @@ import type { UnsubscribeTokens } from './newsletter';
 import { fullName } from './people';
 import { getRetentionSettings } from './retention';
 import type { PasswordStore } from './smtp';
+import type { MailboxReader } from '../mail/mailbox';
 import type { AddressHasher } from './suppression';
 
 // ---------- settings ----------
@@ -432,6 +433,8 @@ export async function pruneHistory(db: DbOrTx, now: Date): Promise<number> {
 
 export interface ImapTarget extends ImapSettings {
   password: string | null;
+  /** Microsoft 365: XOAUTH2 with this token instead of the password. */
+  accessToken?: string;
   /** Local servers only (tests). */
   allowSelfSigned?: boolean;
 }
@@ -443,7 +446,7 @@ export function imapTarget(s: ImapSettings, passwords: PasswordStore): ImapTarge
 export function imapClient(t: ImapTarget, extra: Partial<ImapFlowOptions> = {}): ImapFlow {
   const c = new ImapFlow({
     host: t.host, port: t.port, secure: t.security === 'tls', doSTARTTLS: t.security === 'starttls' ? true : t.security === 'none' ? false : undefined,
-    auth: { user: t.user, pass: t.password ?? '' }, logger: false, tls: { rejectUnauthorized: !t.allowSelfSigned },
+    auth: t.accessToken ? { user: t.user, accessToken: t.accessToken } : { user: t.user, pass: t.password ?? '' }, logger: false, tls: { rejectUnauthorized: !t.allowSelfSigned },
     connectionTimeout: 20_000, greetingTimeout: 15_000, socketTimeout: 120_000, ...extra,
   });
   c.on('error', () => {});
@@ -500,6 +503,33 @@ export async function checkMailbox(db: Db, env: () => Promise<InboxEnv>, t: Imap
     }
   } finally {
     await c.logout().catch(() => c.close());
+  }
+  return result;
+}
+
+/**
+ * The same round through a MailboxReader (Microsoft Graph): every message is recorded first, then
+ * moved to the processed folder; a message seen again is recognised and only moved.
+ */
+export async function checkMailboxReader(
+  db: Db, env: () => Promise<InboxEnv>, reader: MailboxReader, folders: { folder: string; processedFolder: string }, options: CheckOptions = {},
+): Promise<InboxCheckResult> {
+  const result: InboxCheckResult = { seen: 0, processed: 0, duplicates: 0, byOutcome: {}, confirmationsSent: 0, confirmationsExpired: 0 };
+  try {
+    const messages = await reader.list(folders.folder);
+    result.seen = messages.length;
+    for (const m of messages) {
+      const r = await processMessage(db, await env(), await reader.fetchRaw(folders.folder, m.id), m.receivedAt);
+      if (r.outcome === 'duplicate') result.duplicates++;
+      else {
+        result.processed++;
+        result.byOutcome[r.outcome] = (result.byOutcome[r.outcome] ?? 0) + 1;
+      }
+      await options.afterRecord?.(r);
+      await reader.move(folders.folder, m.id, folders.processedFolder);
+    }
+  } finally {
+    await reader.close();
   }
   return result;
 }

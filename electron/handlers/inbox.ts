@@ -15,6 +15,7 @@ import type { Messages } from '../commands/spec';
 import { hasherFor } from './consent';
 import { tokensFor } from './newsletter';
 import { sendingRuntime } from './sending';
+import { microsoftMailbox, microsoftMailboxRound } from './microsoft';
 
 export interface InboxStartOptions {
   /** The IMAP password's store (desktop: the operating system's key store, in its own file). */
@@ -65,10 +66,11 @@ function lazySender(ctx: Context): { send: SendConfirmation; close(): void } {
 /** One round: the mailbox first (replies confirm), then expiry, then new confirmation mails. */
 async function round(ctx: Context, r: InboxRuntime): Promise<InboxCheckResult> {
   const s = await getImapSettings(ctx.db);
-  if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
+  const ms = await microsoftMailbox(ctx);
+  if (!(ms ? ms.configured : imapConfigured(s))) throw new CommandError('not_configured', NOT_CONFIGURED);
   const env = async () => ({ hasher: await hasherFor(ctx), tokens: tokensFor(ctx), trace: traceSigner(ctx.dataDir), now: ctx.now() });
   await pruneHistory(ctx.db, ctx.now());
-  const result = await checkMailbox(ctx.db, env, imapTarget(s, r.passwords), r.check);
+  const result = ms ? await microsoftMailboxRound(ctx, s, env, r.check) : await checkMailbox(ctx.db, env, imapTarget(s, r.passwords), r.check);
   const cenv = { ...(await env()), days: s.confirmationDays };
   result.confirmationsExpired = await expireConfirmations(ctx.db, cenv);
   const sender = lazySender(ctx);
@@ -96,6 +98,8 @@ export function startInbox(ctx: Context, options: InboxStartOptions = {}): void 
     round: () => round(ctx, r),
     plan: async () => {
       const s = await getImapSettings(ctx.db);
+      const ms = await microsoftMailbox(ctx);
+      if (ms) return { configured: ms.configured, pollMinutes: s.pollMinutes, target: null };
       const configured = imapConfigured(s);
       return { configured, pollMinutes: s.pollMinutes, target: configured ? imapTarget(s, r.passwords) : null };
     },
@@ -129,7 +133,8 @@ export const inboxHandlers: Handlers<typeof inboxContract> = {
   'inbox.checkNow': async (ctx) => {
     const r = runtime(ctx);
     const s = await getImapSettings(ctx.db);
-    if (!imapConfigured(s)) throw new CommandError('not_configured', NOT_CONFIGURED);
+    const ms = await microsoftMailbox(ctx);
+    if (!(ms ? ms.configured : imapConfigured(s))) throw new CommandError('not_configured', NOT_CONFIGURED);
     try {
       return await r.watcher.run();
     } catch (error) {
@@ -144,7 +149,8 @@ export const inboxHandlers: Handlers<typeof inboxContract> = {
   'inbox.status': async (ctx) => {
     const r = runtime(ctx);
     const s = await getImapSettings(ctx.db);
-    const configured = imapConfigured(s);
+    const ms = await microsoftMailbox(ctx);
+    const configured = ms ? ms.configured : imapConfigured(s);
     const w = r.watcher;
     const confirmations = await confirmationCounts(ctx.db, await hasherFor(ctx), ctx.now(), s.confirmationDays, configured);
     if (!confirmations.problem && confirmations.unsent > 0 && r.confirmationsBlocked) confirmations.problem = r.confirmationsBlocked;

@@ -3,6 +3,7 @@ import { inboxEn, inboxNl } from './i18n-inbox';
 import { newsletterEn, newsletterNl } from './i18n-newsletter';
 import { privacyEn, privacyNl } from './i18n-privacy';
 import { sendingEn, sendingNl } from './i18n-sending';
+import { microsoftEn, microsoftNl } from './i18n-microsoft';
 
 /**
  * Every text of the interface, in Dutch (the default) and English. Other modules never contain
@@ -459,6 +460,7 @@ const nl = {
   ...privacyNl,
   ...sendingNl,
   ...inboxNl,
+  ...microsoftNl,
 };
 
 export type MessageKey = keyof typeof nl;
@@ -911,6 +913,7 @@ const en: Record<MessageKey, string> = {
   ...privacyEn,
   ...sendingEn,
   ...inboxEn,
+  ...microsoftEn,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { nl, en };

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { href } from '../router';
 import '../inbox.css';
 import '../sending.css';
+import { MailProviderChoice } from './MicrosoftSettings';
 import { ConnectionTestResult, passwordChange, PasswordField, SettingsFooter, useSettingsForm } from './settingsForm';
 import { ErrorBox, FormError, Loading, Section, SegmentedField, TextField } from './ui';
 
@@ -78,6 +79,7 @@ export function MailboxSettingsSection() {
       <ErrorBox message={settings.error} onRetry={settings.reload} />
       {settings.loading && !view ? <Loading /> : null}
       {view && form ? (
+        <MailProviderChoice purpose="mailbox">
         <form id="imap-form" className="form imap-form" onSubmit={submit} noValidate data-testid="imap-form">
           <p className="muted">{t('imap.intro')}</p>
           <FormError message={error} />
@@ -113,6 +115,7 @@ export function MailboxSettingsSection() {
             />
           </SettingsFooter>
         </form>
+        </MailProviderChoice>
       ) : null}
     </Section>
   );

@@ -2,6 +2,7 @@ import type { ConnectionTestResult as TestResult, ProviderProfile, SendingSettin
 import { invoke } from '../api';
 import { useI18n } from '../i18n';
 import '../sending.css';
+import { MailProviderChoice } from './MicrosoftSettings';
 import { ConnectionTestResult, passwordChange, PasswordField, SettingsFooter, useSettingsForm } from './settingsForm';
 import { ChoiceField, ErrorBox, FormError, Loading, Section, SegmentedField, TextField } from './ui';
 
@@ -77,6 +78,7 @@ export function SendingSettingsSection() {
       <ErrorBox message={settings.error} onRetry={settings.reload} />
       {settings.loading && !view ? <Loading /> : null}
       {view && form ? (
+        <MailProviderChoice purpose="sending">
         <form id="smtp-form" className="form smtp-form" onSubmit={submit} noValidate data-testid="smtp-form">
           <p className="muted">{t('smtp.intro')}</p>
           {view.mailbox === 'test' ? (
@@ -133,6 +135,7 @@ export function SendingSettingsSection() {
             />
           </SettingsFooter>
         </form>
+        </MailProviderChoice>
       ) : null}
     </Section>
   );
