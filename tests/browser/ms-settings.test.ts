@@ -42,7 +42,7 @@ beforeAll(async () => {
   });
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'nl-NL' });
   page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(server.launchUrl());
   await page.getByRole('navigation').waitFor();
 });
 afterAll(async () => {
