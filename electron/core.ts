@@ -1,13 +1,13 @@
-import { DATABASE_FILE, type OpenedDatabase } from '../db/connection';
+import { DATABASE_FILE, type OpenedDatabase } from '../db/store/connection';
 export { DATABASE_FILE };
-export { StorageError } from '../db/storage';
-import { classifyStorageError } from '../db/storage';
-import { BackupService, openDataFolder, type BackupScheduleOptions } from './backup-service';
+export { StorageError } from '../db/store/storage';
+import { classifyStorageError } from '../db/store/storage';
+import { BackupService, openDataFolder, type BackupScheduleOptions } from '../db/store/backup-service';
 import { backupContract } from './commands/backup.contract';
 import { backupHandlers } from './handlers/backup';
-import { StorageSafeRegistry } from './storage-registry';
-import { seedProgramme, seedDemo } from '../db/seed';
-import { type Registry, type Context } from './commands/registry';
+import { StorageSafeRegistry } from './commands/storage-registry';
+import { seedProgramme, seedDemo } from '../db/store/seed';
+import type { Registry } from './commands/registry';
 import { consentContract } from './commands/consent.contract';
 import { importContract } from './commands/import.contract';
 import { registerContract } from './commands/register.contract';
@@ -22,6 +22,7 @@ import { inboxContract } from './commands/inbox.contract';
 import { inboxHandlers, startInbox, stopInbox, type InboxStartOptions } from './handlers/inbox';
 import { microsoftContract } from './commands/microsoft.contract';
 import { microsoftHandlers, startMicrosoft, type MicrosoftStartOptions } from './handlers/microsoft';
+import type { Context } from '../db/store/context';
 
 export interface CoreOptions {
   dataDir: string;
@@ -46,8 +47,6 @@ export interface Core {
   backups: BackupService;
   close(): Promise<void>;
 }
-
-
 
 /**
  * Opens the data folder, migrates and seeds, and registers every command. No Electron, no HTTP.

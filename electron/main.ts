@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
-import { SafeStoragePasswordStore } from '../db/services/smtp';
+import { SafeStoragePasswordStore } from '../db/mail/smtp';
 import { startCore, type Core } from './core';
 import {
   APP_ENTRY_URL,

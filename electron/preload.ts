@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import type { InvokeResult, UiLanguage } from './commands/spec';
+import type { InvokeResult } from './commands/spec';
+import type { UiLanguage } from '../db/shared/messages';
 
 const api = {
   invoke: (name: string, input: unknown, lang: UiLanguage): Promise<InvokeResult> =>

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatStorageError, StorageError } from '../db/storage';
-import { recoverFromBackup } from '../electron/backup-service';
+import { formatStorageError, StorageError } from '../db/store/storage';
+import { recoverFromBackup } from '../db/store/backup-service';
 import { closeOnSignals, LaunchError, runBrowserMode } from '../electron/browser-mode';
 import { buildElectronBundle, findElectronBinary, runElectronApp } from '../electron/launch';
 import { defaultDataDir, hasDisplay, parseLaunchArgs, type LaunchArgs } from '../electron/security';

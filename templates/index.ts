@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BlockType } from '../db/services/newsletter-model';
+import type { BlockType } from '../db/shared/newsletter';
 
 export { TEXTS, type TextKey } from './texts';
 

@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { ORGANISATION_KINDS, type OrganisationKind } from '../../db/schema';
 import { command } from './spec';
-
-/** Target fields a CSV column can be mapped to. */
-export const IMPORT_FIELDS = [
-  'firstName', 'lastName', 'fullName', 'email', 'email2', 'phone', 'organisation', 'organisationKind',
-  'jobTitle', 'language', 'tags', 'notes', 'region', 'municipality', 'owner', 'power', 'interest',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+import { ORGANISATION_KINDS } from '../../db/shared/register';
+import { IMPORT_FIELDS, type ImportPreview, type ImportReport, type ImportResult, type ImportProgress } from '../../db/register/import-types';
 
 /** Column index (0-based) per target field; unmapped fields are absent. */
 const mapping = z.partialRecord(z.enum(IMPORT_FIELDS), z.number().int().min(0).max(500));
@@ -20,57 +14,6 @@ const options = importRef.extend({
   /** Language of the row problems in the report; Dutch when absent. */
   lang: z.enum(['nl', 'en']).optional(),
 });
-
-export interface ImportPreview {
-  importId: string;
-  fileName: string;
-  encoding: 'utf-8' | 'windows-1252';
-  delimiter: ',' | ';' | '\t';
-  headers: string[];
-  sampleRows: string[][];
-  rowCount: number;
-  suggestedMapping: Partial<Record<ImportField, number>>;
-  /** Recognised header layout, e.g. 'outlook' */
-  layout: 'outlook' | 'schakel' | 'generic';
-}
-
-export interface ImportRowProblem {
-  line: number;
-  reasons: string[];
-}
-
-export interface ImportReport {
-  importId: string;
-  total: number;
-  valid: number;
-  toCreate: number;
-  /** Existing people a merge would change; 0 when skipping. */
-  toUpdate: number;
-  /** name and organisation: the person the row duplicates (and is merged into when merging). */
-  duplicates: {
-    line: number; email: string; existingPersonId: number | null; inFile: boolean; name: string; organisation: string | null;
-  }[];
-  invalid: ImportRowProblem[];
-  /** kindFromFile: the file's kind column gave it; otherwise guessed from the name. */
-  newOrganisations: { name: string; kind: OrganisationKind; kindFromFile: boolean }[];
-  /** Rows whose address is on the suppression list: they join the register, never a mailing list without fresh consent. */
-  suppressed: { line: number; email: string; reason: string; since: string }[];
-}
-
-export interface ImportResult {
-  created: number;
-  merged: number;
-  skipped: number;
-  invalid: number;
-  organisationsCreated: number;
-}
-
-export interface ImportProgress {
-  phase: 'parsed' | 'validating' | 'writing' | 'done' | 'failed';
-  done: number;
-  total: number;
-}
-
 export const importContract = {
   'import.preview': command(
     z.strictObject({
@@ -83,3 +26,6 @@ export const importContract = {
   'import.progress': command(importRef).returns<ImportProgress>(),
   'import.discard': command(importRef).returns<{ ok: true }>(),
 };
+
+export { IMPORT_FIELDS } from '../../db/register/import-types';
+export type { ImportField, ImportPreview, ImportRowProblem, ImportReport, ImportResult, ImportProgress } from '../../db/register/import-types';

@@ -1,33 +1,7 @@
 import { z } from 'zod';
-import { command, type Messages } from './spec';
-
-export const MS_PROVIDERS = ['password', 'microsoft'] as const;
-export const MS_SEND_METHODS = ['smtp', 'graph'] as const;
-export const MS_MAILBOX_METHODS = ['imap', 'graph'] as const;
-export type MsProvider = (typeof MS_PROVIDERS)[number];
-export type MsSendMethod = (typeof MS_SEND_METHODS)[number];
-export type MsMailboxMethod = (typeof MS_MAILBOX_METHODS)[number];
-
-export const microsoftSettingsInput = z.strictObject({
-  /** Application (client) id of the app registration; '' falls back to SCHAKEL_MS_CLIENT_ID. */
-  clientId: z.string().trim().max(100).optional(),
-  /** Tenant id or domain; '' falls back to SCHAKEL_MS_TENANT, then `organizations`. */
-  tenant: z.string().trim().max(253).optional(),
-  sendProvider: z.enum(MS_PROVIDERS).optional(),
-  sendMethod: z.enum(MS_SEND_METHODS).optional(),
-  mailboxProvider: z.enum(MS_PROVIDERS).optional(),
-  mailboxMethod: z.enum(MS_MAILBOX_METHODS).optional(),
-});
-export type MicrosoftSettingsInput = z.input<typeof microsoftSettingsInput>;
-
-export interface MicrosoftSettings {
-  clientId: string;
-  tenant: string;
-  sendProvider: MsProvider;
-  sendMethod: MsSendMethod;
-  mailboxProvider: MsProvider;
-  mailboxMethod: MsMailboxMethod;
-}
+import { command } from './spec';
+import type { Messages } from '../../db/shared/messages';
+import { microsoftSettingsInput, type MicrosoftSettings } from '../../db/shared/microsoft';
 
 export interface MicrosoftStatus {
   settings: MicrosoftSettings;
@@ -64,3 +38,6 @@ export const microsoftContract = {
   'microsoft.signOut': command(z.strictObject({})).returns<MicrosoftStatus>(),
   'microsoft.test': command(z.strictObject({ purpose: z.enum(['sending', 'mailbox']) })).returns<MicrosoftTestResult>(),
 };
+
+export { MS_PROVIDERS, MS_SEND_METHODS, MS_MAILBOX_METHODS, microsoftSettingsInput } from '../../db/shared/microsoft';
+export type { MsProvider, MsSendMethod, MsMailboxMethod, MicrosoftSettingsInput, MicrosoftSettings } from '../../db/shared/microsoft';

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { ORGANISATION_KINDS, type Language } from '../../db/schema';
-import { BLOCK_TYPES, EDITION_STATUSES, type Bilingual, type Block, type EditionContent, type EditionStatus } from '../../db/services/newsletter-model';
-import { command, singleLine, singleLineUntrimmed } from './spec';
-
-export {
-  BLOCK_TYPES, EDITION_STATUSES, MERGE_FIELD_INFO, LABELS as NEWSLETTER_LABELS,
-} from '../../db/services/newsletter-model';
-export type {
-  Audience, Bilingual, Block, BlockType, ContactBlock, DividerBlock, EditionContent, EditionStatus, EventBlock, ImageBlock, IntroBlock,
-  MergeField, PilotBlock, ProgrammeItem, PublicationBlock, ThemeSessionItem,
-} from '../../db/services/newsletter-model';
+import { command, singleLineUntrimmed } from './spec';
+import { ORGANISATION_KINDS, type Language } from '../../db/shared/register';
+import type { NewsletterSettingsView, EditionSummary, EditionDetail, EditionSaved, AudienceSummary, RecipientRow, PreviewResult, ChecklistResult } from '../../db/newsletter/types';
+import { singleLine } from '../../db/shared/messages';
+import { BLOCK_TYPES, EDITION_STATUSES, type Bilingual, type Block } from '../../db/shared/newsletter';
 
 const id = z.number().int().positive();
 const language = z.enum(['nl', 'en']);
@@ -73,102 +67,6 @@ export const newsletterSettingsSchema = z.strictObject({
   privacyUrl: z.string().trim().max(2000).default(''),
   unsubscribeAddress: z.string().trim().max(254).default(''),
 });
-
-export interface NewsletterSettingsView {
-  senderName: string;
-  senderEmail: string;
-  postalAddress: string;
-  privacyUrl: string;
-  unsubscribeAddress: string;
-  /** Settings the footer or the unsubscribe link still needs. */
-  missing: ('senderName' | 'senderEmail' | 'postalAddress' | 'privacyUrl' | 'unsubscribeAddress')[];
-}
-
-export interface EditionSummary {
-  id: number;
-  number: number;
-  date: string;
-  title: Bilingual;
-  status: EditionStatus;
-  blockCount: number;
-  listIds: number[];
-  updatedAt: string;
-  readyAt: string | null;
-  sentAt: string | null;
-  archivedAt: string | null;
-}
-
-export interface EditionDetail extends EditionSummary {
-  revision: number;
-  content: EditionContent;
-  /** Sent editions can no longer change. */
-  frozen: boolean;
-  createdAt: string;
-  /** Languages with a kept final rendering (sent editions). */
-  archiveLanguages: Language[];
-}
-
-export interface EditionSaved {
-  revision: number;
-  status: EditionStatus;
-  updatedAt: string;
-}
-
-export interface AudienceSummary {
-  total: number;
-  byLanguage: Record<Language, number>;
-  byList: { listId: number; name: string; count: number }[];
-}
-
-export interface RecipientRow {
-  personId: number;
-  name: string;
-  email: string;
-  language: Language;
-  organisationName: string | null;
-  listId: number;
-  listName: string;
-}
-
-export interface PreviewResult {
-  language: Language;
-  mode: 'mail' | 'web';
-  subject: string;
-  preheader: string;
-  /** A complete HTML document; show it in a sandboxed frame without scripts. */
-  html: string;
-  text: string;
-  /** Bytes of this HTML (Gmail clips above about 100 kB). */
-  bytes: number;
-  compileMs: number;
-  /** The compiled edition came from the cache. */
-  cached: boolean;
-  recipient: { personId: number; name: string; language: Language; inAudience: boolean } | null;
-}
-
-export type ChecklistCheck =
-  | 'audience' | 'footer' | 'unsubscribe' | 'subject' | 'preheader' | 'empty_blocks' | 'links' | 'images' | 'contacts'
-  | 'merge_fields' | 'english' | 'size' | 'privacy';
-
-export interface ChecklistItem {
-  check: ChecklistCheck;
-  severity: 'ok' | 'warning' | 'error';
-  message: Bilingual;
-  /** Where to go in the editor: a path in the edition content, e.g. blocks.2.text.en */
-  path: string | null;
-  blockIndex: number | null;
-}
-
-export interface ChecklistResult {
-  /** No errors: the edition may be marked ready (warnings need to be accepted). */
-  ok: boolean;
-  errors: number;
-  warnings: number;
-  items: ChecklistItem[];
-  recipients: { total: number; nl: number; en: number };
-  /** Bytes of the HTML per language. */
-  sizes: Record<Language, number>;
-}
 
 export interface TestSendResult {
   /** The send job in the outbox (kind 'test'): follow it with sending.jobs.get. */
@@ -237,3 +135,7 @@ export const newsletterContract = {
   /** Writes the kept web version of a sent edition as one standalone HTML file (exports/ in the data folder). */
   'newsletter.archive.export': command(z.strictObject({ editionId: id, language })).returns<{ path: string; fileName: string; html: string }>(),
 };
+
+export type { NewsletterSettingsView, EditionSummary, EditionDetail, EditionSaved, AudienceSummary, RecipientRow, PreviewResult, ChecklistCheck, ChecklistItem, ChecklistResult } from '../../db/newsletter/types';
+export { BLOCK_TYPES, EDITION_STATUSES, MERGE_FIELD_INFO, LABELS as NEWSLETTER_LABELS } from '../../db/shared/newsletter';
+export type { Audience, Bilingual, Block, BlockType, ContactBlock, DividerBlock, EditionContent, EditionStatus, EventBlock, ImageBlock, IntroBlock, MergeField, PilotBlock, ProgrammeItem, PublicationBlock, ThemeSessionItem } from '../../db/shared/newsletter';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import {
-  DOMAINS, INTERACTION_KINDS, LANGUAGES, ORGANISATION_KINDS, PILOT_ROLES,
-  type Domain, type InteractionKind, type Language, type OrganisationKind, type PilotRole,
-} from '../../db/schema';
-import { command, singleLine } from './spec';
+import { command } from './spec';
+import { ORGANISATION_KINDS, DOMAINS, LANGUAGES, type Language, PILOT_ROLES, INTERACTION_KINDS } from '../../db/shared/register';
+import type { OrganisationSummary, OrganisationDetail, PersonRow, PersonDetail, PilotSummary, PilotDetail, MapPoint } from '../../db/register/types';
+import { singleLine } from '../../db/shared/messages';
 
 const id = z.number().int().positive();
 const optionalText = (max = 2000) =>
@@ -81,95 +80,6 @@ export const interactionInput = z.strictObject({
   pilotIds: z.array(id).max(20).default([]),
 });
 
-export interface OrganisationSummary {
-  id: number;
-  name: string;
-  kind: OrganisationKind;
-  domain: Domain;
-  region: string | null;
-  municipality: string | null;
-  peopleCount: number;
-}
-
-export interface OrganisationDetail extends OrganisationSummary {
-  website: string | null;
-  notes: string | null;
-  people: PersonRow[];
-  pilots: { id: number; name: string }[];
-  interactions: InteractionEntry[];
-}
-
-export interface PersonRow {
-  id: number;
-  name: string;
-  email: string | null;
-  organisationId: number | null;
-  organisationName: string | null;
-  jobTitle: string | null;
-  language: Language;
-}
-
-export interface PersonDetail {
-  id: number;
-  firstName: string;
-  lastName: string;
-  name: string;
-  emails: { email: string; primary: boolean }[];
-  phone: string | null;
-  organisationId: number | null;
-  organisationName: string | null;
-  jobTitle: string | null;
-  language: Language;
-  tags: string[];
-  notes: string | null;
-  owner: string | null;
-  power: number | null;
-  interest: number | null;
-  isDemo: boolean;
-  pilots: { pilotId: number; name: string; role: PilotRole }[];
-  interactions: InteractionEntry[];
-  updatedAt: string;
-}
-
-export interface InteractionEntry {
-  id: number;
-  kind: InteractionKind;
-  occurredOn: string;
-  summary: string;
-  people: { id: number; name: string }[];
-  organisations: { id: number; name: string }[];
-  pilots: { id: number; name: string }[];
-}
-
-export interface PilotSummary {
-  id: number;
-  slug: string;
-  name: string;
-  nameEn: string | null;
-  region: string;
-  municipalities: string;
-  phase: string | null;
-  contactName: string | null;
-  peopleCount: number;
-}
-
-export interface PilotDetail extends PilotSummary {
-  aim: string | null;
-  results: string | null;
-  nextSteps: string | null;
-  organisations: OrganisationSummary[];
-  people: (PersonRow & { role: PilotRole })[];
-  interactions: InteractionEntry[];
-}
-
-export interface MapPoint {
-  id: number;
-  name: string;
-  organisationName: string | null;
-  power: number;
-  interest: number;
-}
-
 export interface AppInfo {
   version: string;
   dataDir: string;
@@ -229,3 +139,5 @@ export const registerContract = {
     z.strictObject({ pilotId: id.nullish(), organisationKind: z.enum(ORGANISATION_KINDS).nullish() }),
   ).returns<MapPoint[]>(),
 };
+
+export type { OrganisationSummary, OrganisationDetail, PersonRow, PersonDetail, InteractionEntry, PilotSummary, PilotDetail, MapPoint } from '../../db/register/types';

@@ -1,15 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../../db/connection';
-import type BetterSqlite3 from 'better-sqlite3';
-import { CommandError } from './errors';
-import { SINGLE_LINE_ISSUE, SINGLE_LINE_MESSAGE, type CommandSpec, type InvokeResult, type UiLanguage } from './spec';
-
-export interface Context {
-  db: Db;
-  sqlite: BetterSqlite3.Database;
-  dataDir: string;
-  now: () => Date;
-}
+import { CommandError } from '../../db/shared/errors';
+import { SINGLE_LINE_MESSAGE, type CommandSpec, type InvokeResult } from './spec';
+import { type UiLanguage, SINGLE_LINE_ISSUE } from '../../db/shared/messages';
+import type { Context } from '../../db/store/context';
 
 type AnySpec = CommandSpec<z.ZodType, unknown>;
 type OutputOf<S> = S extends CommandSpec<z.ZodType, infer O> ? O : never;
@@ -112,3 +105,5 @@ export class Registry {
 function fail(code: string, message: string): InvokeResult {
   return { ok: false, error: { code, message } };
 }
+
+export type { Context } from '../../db/store/context';

@@ -1,7 +1,7 @@
-import { StorageError } from '../../db/storage';
-import { backupServiceOf } from '../backup-service';
+import { StorageError } from '../../db/store/storage';
+import { backupServiceOf } from '../../db/store/backup-service';
 import type { backupContract } from '../commands/backup.contract';
-import { CommandError } from '../commands/errors';
+import { CommandError } from '../../db/shared/errors';
 import type { Handlers } from '../commands/registry';
 
 async function asCommand<T>(fn: () => Promise<T> | T): Promise<T> {

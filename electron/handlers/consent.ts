@@ -1,17 +1,18 @@
-import { readOrCreateKey, SecretMissingError, SUPPRESSION_KEY_FILE } from '../../db/secrets';
-import { listRequests, createRequest, extendRequest, getRequest, requestSummary, updateRequest } from '../../db/services/avg-requests';
+import { readOrCreateKey, SecretMissingError, SUPPRESSION_KEY_FILE } from '../../db/store/secrets';
+import { listRequests, createRequest, extendRequest, getRequest, requestSummary, updateRequest } from '../../db/consent/avg-requests';
 import {
   archiveMailingList, checkConsent, confirm, getMailingList, listMailingLists, listMembers, lookupAddress, mayMail, personConsent,
   saveMailingList, seedMailingLists, subscribe, subscribeMany, summariseVerdicts, suppress, unsubscribe,
-} from '../../db/services/consent';
-import { consentProof, exportPersonData } from '../../db/services/consent-documents';
-import { readJournal, reapplyJournal, syncJournal } from '../../db/services/consent-journal';
-import { erasePerson, previewErasure } from '../../db/services/erasure';
-import { applyRetention, getRetentionSettings, reviewRetention, saveRetentionSettings } from '../../db/services/retention';
-import { AddressHasher, hasKeyFingerprint, screenAddresses, verifyKeyFingerprint } from '../../db/services/suppression';
+} from '../../db/consent/consent';
+import { consentProof, exportPersonData } from '../../db/consent/documents';
+import { readJournal, reapplyJournal, syncJournal } from '../../db/consent/journal';
+import { erasePerson, previewErasure } from '../../db/consent/erasure';
+import { applyRetention, getRetentionSettings, reviewRetention, saveRetentionSettings } from '../../db/consent/retention';
+import { AddressHasher, hasKeyFingerprint, screenAddresses, verifyKeyFingerprint } from '../../db/consent/suppression';
 import type { consentContract } from '../commands/consent.contract';
-import { CommandError } from '../commands/errors';
-import type { Context, Handlers } from '../commands/registry';
+import { CommandError } from '../../db/shared/errors';
+import type { Handlers } from '../commands/registry';
+import type { Context } from '../../db/store/context';
 
 const hashers = new WeakMap<Context, AddressHasher>();
 

@@ -1,6 +1,6 @@
-import { screenAddresses } from '../../db/services/suppression';
+import { screenAddresses } from '../../db/consent/suppression';
 import { hasherFor } from './consent';
-import { commitImport, ImportStore, previewImport, validateImport } from '../../db/services/import';
+import { commitImport, ImportStore, previewImport, validateImport } from '../../db/register/import';
 import type { importContract } from '../commands/import.contract';
 import type { Handlers } from '../commands/registry';
 

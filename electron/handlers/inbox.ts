@@ -1,21 +1,23 @@
 import {
   actOnReview, checkMailbox, getImapSettings, imapConfigured, imapSettingsView, imapTarget, inboxSummary, listHistory, listReview, pruneHistory,
   saveImapSettings, testImapConnection, type CheckOptions,
-} from '../../db/services/inbox';
-import { traceSigner } from '../../db/services/inbox-trace';
+} from '../../db/inbox/inbox';
+import { traceSigner } from '../../db/inbox/inbox-trace';
 import {
   confirmationCounts, expireConfirmations, sendConfirmations, smtpSender, type SendConfirmation,
-} from '../../db/services/confirmations';
-import { InboxWatcher, roundErrorText } from '../../db/services/inbox-watch';
-import { getSmtpSettings, isConfigured, MemoryPasswordStore, targetFor, type PasswordStore, type TransportTarget } from '../../db/services/smtp';
-import { CommandError } from '../commands/errors';
-import type { InboxCheckResult, inboxContract } from '../commands/inbox.contract';
-import type { Context, Handlers } from '../commands/registry';
-import type { Messages } from '../commands/spec';
+} from '../../db/consent/confirmations';
+import { InboxWatcher, roundErrorText } from '../../db/inbox/watch';
+import { getSmtpSettings, isConfigured, MemoryPasswordStore, targetFor, type PasswordStore, type TransportTarget } from '../../db/mail/smtp';
+import { CommandError } from '../../db/shared/errors';
+import type { inboxContract } from '../commands/inbox.contract';
+import type { Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
 import { tokensFor } from './newsletter';
 import { sendingRuntime } from './sending';
 import { microsoftMailbox, microsoftMailboxRound } from './microsoft';
+import type { Messages } from '../../db/shared/messages';
+import type { InboxCheckResult } from '../../db/inbox/types';
+import type { Context } from '../../db/store/context';
 
 export interface InboxStartOptions {
   /** The IMAP password's store (desktop: the operating system's key store, in its own file). */

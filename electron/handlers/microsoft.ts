@@ -6,15 +6,16 @@ import { microsoftImapOptions, microsoftSmtpOptions, type EndpointOverride } fro
 import { MicrosoftAuthError, mapMicrosoftError, mapMicrosoftSmtpReply } from '../../db/mail/microsoft/errors';
 import { GraphClient } from '../../db/mail/microsoft/graph-client';
 import type { FetchLike } from '../../db/mail/microsoft/http';
-import { secretPath } from '../../db/secrets';
-import { checkMailbox, checkMailboxReader, getImapSettings, type CheckOptions, type InboxEnv } from '../../db/services/inbox';
+import { secretPath } from '../../db/store/secrets';
+import { checkMailbox, checkMailboxReader, getImapSettings, type CheckOptions, type InboxEnv } from '../../db/inbox/inbox';
 import { GraphMailbox } from '../../db/mail/microsoft/graph-mailbox';
 import { MICROSOFT_IMAP } from '../../db/mail/microsoft/endpoints';
-import type { ImapSettings, InboxCheckResult } from '../commands/inbox.contract';
-import { effectiveMicrosoft, getMicrosoftSettings, MICROSOFT_CACHE_FILE, saveMicrosoftSettings } from '../../db/services/microsoft';
-import { CommandError } from '../commands/errors';
+import { effectiveMicrosoft, getMicrosoftSettings, MICROSOFT_CACHE_FILE, saveMicrosoftSettings } from '../../db/mail/microsoft';
+import { CommandError } from '../../db/shared/errors';
 import type { MicrosoftSignInState, MicrosoftStatus, MicrosoftTestResult, microsoftContract } from '../commands/microsoft.contract';
-import type { Context, Handlers } from '../commands/registry';
+import type { Handlers } from '../commands/registry';
+import type { ImapSettings, InboxCheckResult } from '../../db/inbox/types';
+import type { Context } from '../../db/store/context';
 
 export interface MicrosoftStartOptions {
   /** Desktop: Electron's safeStorage; the token cache is then sealed into a file in the data folder. Absent: memory only. */

@@ -1,19 +1,20 @@
-import { listMailingLists } from '../../db/services/consent';
+import { listMailingLists } from '../../db/consent/consent';
 import {
   createEdition, deleteEdition, getArchive, getEdition, listEditions, loadEdition, newBlock, parseContent, saveEdition, setEditionStatus,
-} from '../../db/services/editions';
-import { filterRecipients, resolveAudience, summariseAudience } from '../../db/services/newsletter-audience';
+} from '../../db/newsletter/editions';
+import { filterRecipients, resolveAudience, summariseAudience } from '../../db/newsletter/audience';
 import {
   assertReady, editionChecklist, exportArchive, getNewsletterSettings, previewEdition, saveNewsletterSettings, settingsView,
   UnsubscribeTokens, type NewsletterEnv,
-} from '../../db/services/newsletter';
-import type { Audience } from '../../db/services/newsletter-model';
-import { createTestJob, testQueuedMessage } from '../../db/services/outbox';
-import { getSmtpSettings, isConfigured } from '../../db/services/smtp';
+} from '../../db/newsletter/newsletter';
+import { createTestJob, testQueuedMessage } from '../../db/sending/outbox';
+import { getSmtpSettings, isConfigured } from '../../db/mail/smtp';
 import type { newsletterContract } from '../commands/newsletter.contract';
-import type { Context, Handlers } from '../commands/registry';
+import type { Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
 import { sendingRuntime } from './sending';
+import type { Context } from '../../db/store/context';
+import type { Audience } from '../../db/shared/newsletter';
 
 const tokens = new WeakMap<Context, UnsubscribeTokens>();
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { seedDemo } from '../../db/seed';
-import { deleteInteraction, createInteraction } from '../../db/services/interactions';
-import { deleteOrganisation, getOrganisation, listOrganisations, saveOrganisation } from '../../db/services/organisations';
-import { deletePerson, exportPeopleCsv, getPerson, peopleFacets, savePerson, searchPeople } from '../../db/services/people';
-import { getPilot, listPilots, mapPeople, savePilot, setPilotOrganisation, setPilotRole } from '../../db/services/pilots';
+import { seedDemo } from '../../db/store/seed';
+import { deleteInteraction, createInteraction } from '../../db/register/interactions';
+import { deleteOrganisation, getOrganisation, listOrganisations, saveOrganisation } from '../../db/register/organisations';
+import { deletePerson, exportPeopleCsv, getPerson, peopleFacets, savePerson, searchPeople } from '../../db/register/people';
+import { getPilot, listPilots, mapPeople, savePilot, setPilotOrganisation, setPilotRole } from '../../db/register/pilots';
 import type { registerContract } from '../commands/register.contract';
 import type { Handlers } from '../commands/registry';
-import { DATABASE_FILE } from '../../db/connection';
+import { DATABASE_FILE } from '../../db/store/connection';
 
 const VERSION = '0.1.0';
 

@@ -1,17 +1,18 @@
 import {
   createJob, getJob, listJobs, recoverOutbox, resendFailed, resolveUncertain, setJobStatus, type ViewEnv,
-} from '../../db/services/outbox';
-import { SendWorker, type SendingOptions } from '../../db/services/sending';
+} from '../../db/sending/outbox';
+import { SendWorker, type SendingOptions } from '../../db/sending/sending';
 import {
   getSmtpSettings, isConfigured, limitsFor, MemoryPasswordStore, saveSmtpSettings, smtpSettingsView, targetFor, testConnection,
   testMailboxConnectionResult, type PasswordStore,
-} from '../../db/services/smtp';
-import { getTestMailboxSettings, saveTestMailboxSettings, TestMailbox } from '../../db/services/test-mailbox';
-import { CommandError } from '../commands/errors';
+} from '../../db/mail/smtp';
+import { getTestMailboxSettings, saveTestMailboxSettings, TestMailbox } from '../../db/mail/test-mailbox';
+import { CommandError } from '../../db/shared/errors';
 import type { sendingContract } from '../commands/sending.contract';
-import type { Context, Handlers } from '../commands/registry';
+import type { Handlers } from '../commands/registry';
 import { hasherFor } from './consent';
 import { tokensFor } from './newsletter';
+import type { Context } from '../../db/store/context';
 
 export interface SendingRuntime {
   worker: SendWorker;

@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { initToken } from './api';
-import { App } from './App';
-import './styles.css';
+import { initToken } from './app/api';
+import { App } from './app/App';
+import './ui/styles.css';
 
 initToken();
 

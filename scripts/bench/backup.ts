@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBackup } from '../../db/backup';
-import { DATABASE_FILE, openDatabase } from '../../db/connection';
+import { createBackup } from '../../db/store/backup';
+import { DATABASE_FILE, openDatabase } from '../../db/store/connection';
 
 const PEOPLE = 100_000;
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startCore } from '../../electron/core';
 import { hasherFor } from '../../electron/handlers/consent';
-import { checkConsent } from '../../db/services/consent';
+import { checkConsent } from '../../db/consent/consent';
 import type { Report } from './types';
 
 const PEOPLE = 100_000;

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PREVIEW_DEBOUNCE_MS } from '../../db/services/newsletter-model';
 import type { CommandName } from '../../electron/commands/contract';
 import { startCore } from '../../electron/core';
-import { UnsubscribeTokens } from '../../db/services/newsletter';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
-import { compileEdition, createBufferMerger, type MergeRecipient, type NewsletterSettings } from '../../db/services/render';
+import { UnsubscribeTokens } from '../../db/newsletter/newsletter';
+import { sampleEditionContent } from '../../db/newsletter/sample';
+import { compileEdition, createBufferMerger, type MergeRecipient, type NewsletterSettings } from '../../db/newsletter/render';
 import type { Report } from './types';
+import { PREVIEW_DEBOUNCE_MS } from '../../db/shared/newsletter';
 
 const SETTINGS: NewsletterSettings = {
   senderName: 'Programmasecretariaat Jeugd en Veiligheid', senderEmail: 'nieuwsbrief@example.org',

@@ -7,9 +7,9 @@ import nodemailer from 'nodemailer';
 import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
-import { getNewsletterSettings } from '../../db/services/newsletter';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
-import { compileCached, createMerger } from '../../db/services/render';
+import { getNewsletterSettings } from '../../db/newsletter/newsletter';
+import { sampleEditionContent } from '../../db/newsletter/sample';
+import { compileCached, createMerger } from '../../db/newsletter/render';
 import { invoke, sendableWorld } from '../../tests/helpers/smtp';
 import type { Report } from './types';
 

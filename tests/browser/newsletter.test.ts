@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { EditionContent } from '../../db/services/newsletter-model';
-import { markEditionSent } from '../../db/services/newsletter';
+import { markEditionSent } from '../../db/newsletter/newsletter';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
+import type { EditionContent } from '../../db/shared/newsletter';
 
 let browser: Browser;
 let session: AppSession | null = null;

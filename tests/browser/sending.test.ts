@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
+import { sampleEditionContent } from '../../db/newsletter/sample';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
 import { NEWSLETTER_SETTINGS, sendableWorld, TestSmtpServer } from '../helpers/smtp';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { Browser, Download, Page } from 'playwright-core';
-import { TestMailbox } from '../../db/services/test-mailbox';
+import { TestMailbox } from '../../db/mail/test-mailbox';
 import { downloadText, launchBrowser, openApp, screenshot, type AppSession, type OpenAppOptions } from '../helpers/browser';
 
 // What a secretary meets walking through Schakel on a 1366×768 laptop with the demo data.

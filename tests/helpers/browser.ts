@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
-import type { BackupScheduleOptions } from '../../electron/backup-service';
+import type { BackupScheduleOptions } from '../../db/store/backup-service';
 import { serveBrowserMode, type BrowserServer } from '../../electron/server/http';
 import { createTestCore, type TestCore } from './core';
 import { CHROMIUM as CHROMIUM_PACKAGE, requireSystem } from './system';

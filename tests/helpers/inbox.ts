@@ -1,10 +1,10 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { CoreOptions } from '../../electron/core';
-import type { InboxSettingsInput } from '../../electron/commands/inbox.contract';
-import { MemoryPasswordStore } from '../../db/services/smtp';
+import { MemoryPasswordStore } from '../../db/mail/smtp';
 import { createTestCore, type TestCore } from './core';
 import { startDovecot, type Dovecot } from './dovecot';
+import type { InboxSettingsInput } from '../../db/inbox/types';
 
 export { dovecotMissingReason } from './dovecot';
 

@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
-import { FakeClock, type SendingOptions } from '../../db/services/sending';
-import type { PasswordStore } from '../../db/services/smtp';
+import { FakeClock, type SendingOptions } from '../../db/sending/sending';
+import type { PasswordStore } from '../../db/mail/smtp';
 import { tempDir } from './core';
 import { invoke, TestSmtpServer, type SmtpBehaviour } from './smtp';
 

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import net, { type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Registry } from '../../electron/commands/registry';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
+import { sampleEditionContent } from '../../db/newsletter/sample';
 
 export interface ReceivedMessage {
   from: string;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkCopy, createBackup, listBackupFiles, listBackupsHolding, listBackupsWithExpiry, planRetention, type BackupFile,
-} from '../../db/backup';
-import { DATABASE_FILE, migrateToLatest, openDatabase } from '../../db/connection';
-import { migrations } from '../../db/migrations/index';
-import { StorageError } from '../../db/storage';
-import { recoverFromBackup } from '../../electron/backup-service';
+} from '../../db/store/backup';
+import { DATABASE_FILE, migrateToLatest, openDatabase } from '../../db/store/connection';
+import { migrations } from '../../db/store/migrations/index';
+import { StorageError } from '../../db/store/storage';
+import { recoverFromBackup } from '../../db/store/backup-service';
 import { startCore } from '../../electron/core';
 import { tempDir } from '../helpers/core';
 import { addPeople, contentDigest, corruptPage, countPeople, sha256, startTestCore, type BackupTestCore } from './backup-helpers';

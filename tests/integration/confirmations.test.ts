@@ -2,13 +2,13 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxCheckResult, InboxStatus } from '../../electron/commands/inbox.contract';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import type { TestCore } from '../helpers/core';
 import { useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
 import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
 import { NEWSLETTER_SETTINGS, seedSubscribers, type SmtpBehaviour } from '../helpers/smtp';
+import type { InboxCheckResult, InboxStatus } from '../../db/inbox/types';
 
 requireSystem(DOVECOT);
 

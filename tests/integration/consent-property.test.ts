@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay, replaySuppression, type ReplayEvent, type SubscriptionStatus } from '../../db/services/consent-model';
+import { replay, replaySuppression, type ReplayEvent } from '../../db/consent/consent-model';
 import { createTestCore, type TestCore } from '../helpers/core';
+import type { SubscriptionStatus } from '../../db/shared/consent';
 
 // Random sequences of staff actions against a real database: after every sequence, each
 // subscription row must equal the replay of its ledger, and both must equal an independent model

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ImportStore } from '../../db/services/import';
+import { ImportStore } from '../../db/register/import';
 import type { ImportPreview, ImportProgress } from '../../electron/commands/contract';
 import { createTestCore, type TestCore } from '../helpers/core';
 

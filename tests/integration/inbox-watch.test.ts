@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InboxStatus } from '../../electron/commands/inbox.contract';
 import type { InboxStartOptions } from '../../electron/handlers/inbox';
 import type { TestCore } from '../helpers/core';
 import { useTestMailbox } from '../helpers/inbox';
 import { DOVEADM as DOVEADM_PACKAGE, DOVECOT, requireSystem } from '../helpers/system';
+import type { InboxStatus } from '../../db/inbox/types';
 
 requireSystem(DOVECOT, DOVEADM_PACKAGE);
 

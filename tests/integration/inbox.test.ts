@@ -3,16 +3,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
-import { FakeClock } from '../../db/services/sending';
-import type { InboxCheckResult, InboxHistoryPage, ReviewItemView } from '../../electron/commands/inbox.contract';
-import type { SendJobDetail } from '../../electron/commands/sending.contract';
-import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/services/inbox';
+import { FakeClock } from '../../db/sending/sending';
+import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/inbox/inbox';
 import { hasherFor } from '../../electron/handlers/consent';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
 import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
 import { invoke, readyEdition, seedSubscribers, sendableWorld } from '../helpers/smtp';
+import type { InboxCheckResult, InboxHistoryPage, ReviewItemView } from '../../db/inbox/types';
+import type { SendJobDetail } from '../../db/sending/types';
 
 requireSystem(DOVECOT);
 

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../db/connection';
-import { migrations } from '../../db/migrations/index';
+import { migrateToLatest, openDatabase } from '../../db/store/connection';
+import { migrations } from '../../db/store/migrations/index';
 import { tempDir } from '../helpers/core';
 
 const open: BetterSqlite3.Database[] = [];

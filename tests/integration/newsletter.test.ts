@@ -3,12 +3,12 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { markEditionSent } from '../../db/services/newsletter';
-import type { Block, EditionContent } from '../../db/services/newsletter-model';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
+import { markEditionSent } from '../../db/newsletter/newsletter';
+import { sampleEditionContent } from '../../db/newsletter/sample';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { TestSmtpServer } from '../helpers/smtp';
+import type { Block, EditionContent } from '../../db/shared/newsletter';
 
 let core: TestCore;
 const NOW = new Date('2025-03-01T10:00:00Z');

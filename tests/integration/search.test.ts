@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../db/connection';
-import { migrations } from '../../db/migrations/index';
-import { searchPeople } from '../../db/services/people';
-import { fold } from '../../db/text';
+import { migrateToLatest, openDatabase } from '../../db/store/connection';
+import { migrations } from '../../db/store/migrations/index';
+import { searchPeople } from '../../db/register/people';
+import { fold } from '../../db/shared/text';
 import { createTestCore, tempDir, type TestCore } from '../helpers/core';
 
 // The type-ahead search uses a trigram index and several query plans (migration 0003); whatever the

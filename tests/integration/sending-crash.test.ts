@@ -3,7 +3,7 @@ import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase } from '../../db/connection';
+import { openDatabase } from '../../db/store/connection';
 import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tempDir } from '../helpers/core';

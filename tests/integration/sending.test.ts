@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
-import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/services/sending';
-import { classifySmtpError } from '../../db/services/smtp';
-import type { SendJobDetail, SendJobSummary } from '../../electron/commands/sending.contract';
+import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending';
+import { classifySmtpError } from '../../db/mail/smtp';
 import { SendingBench, smtpAccount } from '../helpers/sending';
 import { freePort, invoke, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
+import type { SendJobDetail, SendJobSummary } from '../../db/sending/types';
 
 const T0 = Date.parse('2025-03-12T08:00:00Z');
 const bench = new SendingBench({ t0: T0, retryDelaysMs: [1000, 4000, 16_000] });
@@ -374,7 +374,7 @@ describe('settings and the built-in test mailbox', () => {
     const rows = await c.ctx.db.selectFrom('settings').select('value').execute();
     expect(rows.some((r) => r.value.includes('geheim-123'))).toBe(false);
 
-    const { SafeStoragePasswordStore } = await import('../../db/services/smtp');
+    const { SafeStoragePasswordStore } = await import('../../db/mail/smtp');
     const basic = new SafeStoragePasswordStore({
       isEncryptionAvailable: () => true, encryptString: (s) => Buffer.from(s), decryptString: (b) => b.toString(), getSelectedStorageBackend: () => 'basic_text',
     }, c.ctx.dataDir);
@@ -507,7 +507,7 @@ describe('outcomes, stages and counters', () => {
       rcpt: (address) => (address.startsWith('lezer0@') ? { code: 550, message: '5.1.1 User unknown' } : null),
       data: (headers, n) => (headers.get('to')?.includes('lezer1@') && n === 1 ? 'close' : null),
     });
-    const { MemoryPasswordStore } = await import('../../db/services/smtp');
+    const { MemoryPasswordStore } = await import('../../db/mail/smtp');
     const passwords = new MemoryPasswordStore({});
     const { c, call, worker } = await core(smtp.port, { saved: true, passwords, account: { user: 'secretariaat', password: 'fout' } });
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 5, { short: true });
@@ -541,7 +541,7 @@ describe('outcomes, stages and counters', () => {
     const smtp = await server();
     const { c, call, worker } = await core(smtp.port);
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 4, { short: true });
-    const { suppress } = await import('../../db/services/consent');
+    const { suppress } = await import('../../db/consent/consent');
     const { hasherFor } = await import('../../electron/handlers/consent');
     const hasher = await hasherFor(c.ctx);
     const env = { hasher, now: new Date(T0) };

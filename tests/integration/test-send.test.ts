@@ -1,13 +1,13 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core';
-import type { SendingOptions } from '../../db/services/sending';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
-import type { EditionContent } from '../../db/services/newsletter-model';
+import type { SendingOptions } from '../../db/sending/sending';
+import { sampleEditionContent } from '../../db/newsletter/sample';
 import type { TestSendResult } from '../../electron/commands/newsletter.contract';
-import type { SendJobDetail, SendJobSummary } from '../../electron/commands/sending.contract';
 import { SendingBench } from '../helpers/sending';
 import { NEWSLETTER_SETTINGS, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
+import type { SendJobDetail, SendJobSummary } from '../../db/sending/types';
+import type { EditionContent } from '../../db/shared/newsletter';
 
 const T0 = Date.parse('2025-03-12T08:00:00Z');
 const bench = new SendingBench({ t0: T0, retryDelaysMs: [1000, 4000] });

@@ -2,13 +2,14 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readOrCreateKey, SecretMissingError } from '../../db/secrets';
+import { readOrCreateKey, SecretMissingError } from '../../db/store/secrets';
 import {
-  addMonths, CONSENT_EVENT_TYPES, isDate, replay, replaySuppression, requestDeadline, step, type ReplayEvent, type SubscriptionState,
-} from '../../db/services/consent-model';
-import { AddressHasher } from '../../db/services/suppression';
+  addMonths, isDate, replay, replaySuppression, requestDeadline, step, type ReplayEvent, type SubscriptionState,
+} from '../../db/consent/consent-model';
+import { AddressHasher } from '../../db/consent/suppression';
 import { createHmac } from 'node:crypto';
 import { tempDir } from '../helpers/core';
+import { CONSENT_EVENT_TYPES } from '../../db/shared/consent';
 
 const event = (listIds: number[]) =>
   fc.record({

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decodeCsvBytes, detectDelimiter, guessMapping, guessOrganisationKind, parseCsv, parseLanguage, parseOrganisationKind, splitFullName,
-} from '../../db/services/csv';
-import { ORGANISATION_KINDS, ORGANISATION_KIND_NAMES } from '../../db/schema';
+} from '../../db/register/csv';
+import { ORGANISATION_KINDS, ORGANISATION_KIND_NAMES } from '../../db/shared/register';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name));
 const headersOf = (name: string) => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify, parseMessage, parseFields, summarise, summariseUnreadable } from '../../db/services/inbox-classify';
-import { TraceSigner } from '../../db/services/inbox-trace';
+import { classify, parseMessage, parseFields, summarise, summariseUnreadable } from '../../db/inbox/classify';
+import { TraceSigner } from '../../db/inbox/inbox-trace';
 
 const dir = path.join(__dirname, '../fixtures/mail');
 const TOKEN = '1a.2.abcdefghijklmnopqrstuv';

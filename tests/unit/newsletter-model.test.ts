@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  blockLinks, checkLink, escapeHtml, isEmptyBlock, missingEnglish, parseMarkup, passesElevenProof, phoneDigits, pick, scanPrivacy,
-  splitMerge, unknownMergeFields, type EditionContent,
-} from '../../db/services/newsletter-model';
+  blockLinks, escapeHtml, missingEnglish, passesElevenProof, phoneDigits, pick, scanPrivacy,
+  splitMerge, unknownMergeFields
+} from '../../db/newsletter/model';
+import { checkLink, isEmptyBlock, parseMarkup, type EditionContent } from '../../db/shared/newsletter';
 
 const NOW = new Date('2025-03-01T10:00:00Z');
 

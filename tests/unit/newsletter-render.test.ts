@@ -5,12 +5,12 @@ import path from 'node:path';
 import mjml2html from 'mjml';
 import { describe, expect, it } from 'vitest';
 import { loadTemplates, TEMPLATE_FILES, templatesDir, TEXTS } from '../../templates/index';
-import { UnsubscribeTokens } from '../../db/services/newsletter';
-import { BLOCK_TYPES, type Block, type EditionContent } from '../../db/services/newsletter-model';
-import { sampleEditionContent } from '../../db/services/newsletter-sample';
+import { UnsubscribeTokens } from '../../db/newsletter/newsletter';
+import { sampleEditionContent } from '../../db/newsletter/sample';
 import {
   buildSources, compileCached, compileEdition, createBufferMerger, createMerger, parseTemplate, renderTemplate, type MergeRecipient, type NewsletterSettings,
-} from '../../db/services/render';
+} from '../../db/newsletter/render';
+import { BLOCK_TYPES, type Block, type EditionContent } from '../../db/shared/newsletter';
 
 const settings: NewsletterSettings = {
   senderName: 'Programmasecretariaat Jeugd en Veiligheid', senderEmail: 'nieuwsbrief@example.org',

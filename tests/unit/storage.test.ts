@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStorageError } from '../../db/storage';
+import { classifyStorageError } from '../../db/store/storage';
 
 const fault = (code: string) => Object.assign(new Error(code), { code });
 
