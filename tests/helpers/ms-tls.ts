@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
 import type { FetchLike } from '../../db/mail/microsoft/http';
+import { OPENSSL, requireSystem } from './system';
 
 /** A throwaway certificate authority and one server certificate for 127.0.0.1/localhost, made with openssl. */
 export interface TestCa {
@@ -22,6 +23,7 @@ export interface TestCa {
 }
 
 export function createTestCa(): TestCa {
+  requireSystem(OPENSSL);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schakel-ca-'));
   const f = (name: string) => path.join(dir, name);
   const run = (args: string[]) => execFileSync('/usr/bin/openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });

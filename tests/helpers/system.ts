@@ -15,6 +15,7 @@ export interface SystemPackage {
 export const DOVECOT: SystemPackage = { name: 'dovecot', binary: process.env.SCHAKEL_DOVECOT ?? '/usr/sbin/dovecot', aptPackage: 'dovecot-imapd' };
 export const DOVEADM: SystemPackage = { name: 'doveadm', binary: '/usr/bin/doveadm', aptPackage: 'dovecot-core' };
 export const CHROMIUM: SystemPackage = { name: 'Chromium', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', aptPackage: 'chromium' };
+export const OPENSSL: SystemPackage = { name: 'OpenSSL', binary: '/usr/bin/openssl', aptPackage: 'openssl' };
 
 export interface Situation {
   present: boolean;
