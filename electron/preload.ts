@@ -1,11 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import type { InvokeResult } from './commands/spec';
-import type { UiLanguage } from '../db/shared/messages';
+import { schakelBridge } from './bridge';
 
-const api = {
-  invoke: (name: string, input: unknown, lang: UiLanguage): Promise<InvokeResult> =>
-    ipcRenderer.invoke('schakel:invoke', name, input, lang),
-};
+const api = schakelBridge(ipcRenderer);
 
 contextBridge.exposeInMainWorld('schakel', api);
 

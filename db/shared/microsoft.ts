@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Messages } from './messages';
 
 export const MS_PROVIDERS = ['password', 'microsoft'] as const;
 
@@ -32,4 +33,29 @@ export interface MicrosoftSettings {
   sendMethod: MsSendMethod;
   mailboxProvider: MsProvider;
   mailboxMethod: MsMailboxMethod;
+}
+
+export interface MicrosoftStatus {
+  settings: MicrosoftSettings;
+  /** Client id and tenant as used (settings, else the environment). */
+  effective: { clientId: string; tenant: string };
+  configured: boolean;
+  account: { username: string; name: string } | null;
+  /** false in browser mode: the sign-in lasts as long as this session. */
+  persistentCache: boolean;
+  signIn: MicrosoftSignInState;
+}
+
+export interface MicrosoftSignInState {
+  state: 'idle' | 'waiting' | 'done' | 'failed';
+  /** The sign-in page while waiting (browser mode opens it in a new tab). */
+  url: string | null;
+  error: { code: string; message: Messages; detail: string } | null;
+}
+
+export interface MicrosoftTestResult {
+  ok: boolean;
+  message: Messages;
+  code: string | null;
+  detail: string | null;
 }

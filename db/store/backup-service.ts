@@ -181,15 +181,6 @@ export interface BackupServiceOptions extends BackupScheduleOptions {
   onReopen?: (database: OpenedDatabase) => Promise<void> | void;
 }
 
-const services = new WeakMap<Context, BackupService>();
-
-/** The backup service of the core this context belongs to. */
-export function backupServiceOf(ctx: Context): BackupService {
-  const service = services.get(ctx);
-  if (!service) throw new Error('No backup service for this context');
-  return service;
-}
-
 /** A folder or a named pipe (which would block every read) is refused before it is opened. */
 function requireRegularFile(file: string): void {
   let st: ReturnType<typeof statSync>;
@@ -220,7 +211,6 @@ export class BackupService {
     this.options = options;
     this.ctx = options.ctx;
     this.databaseValue = options.database;
-    services.set(this.ctx, this);
   }
 
   get database(): OpenedDatabase {

@@ -1,32 +1,8 @@
 import { z } from 'zod';
 import { command } from './spec';
-import type { Messages } from '../../db/shared/messages';
-import { microsoftSettingsInput, type MicrosoftSettings } from '../../db/shared/microsoft';
+import { microsoftSettingsInput, type MicrosoftSignInState, type MicrosoftStatus, type MicrosoftTestResult } from '../../db/shared/microsoft';
 
-export interface MicrosoftStatus {
-  settings: MicrosoftSettings;
-  /** Client id and tenant as used (settings, else the environment). */
-  effective: { clientId: string; tenant: string };
-  configured: boolean;
-  account: { username: string; name: string } | null;
-  /** false in browser mode: the sign-in lasts as long as this session. */
-  persistentCache: boolean;
-  signIn: MicrosoftSignInState;
-}
-
-export interface MicrosoftSignInState {
-  state: 'idle' | 'waiting' | 'done' | 'failed';
-  /** The sign-in page while waiting (browser mode opens it in a new tab). */
-  url: string | null;
-  error: { code: string; message: Messages; detail: string } | null;
-}
-
-export interface MicrosoftTestResult {
-  ok: boolean;
-  message: Messages;
-  code: string | null;
-  detail: string | null;
-}
+export type { MicrosoftSignInState, MicrosoftStatus, MicrosoftTestResult } from '../../db/shared/microsoft';
 
 export const microsoftContract = {
   'microsoft.status': command(z.strictObject({})).returns<MicrosoftStatus>(),

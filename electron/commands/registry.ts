@@ -2,18 +2,18 @@ import { z } from 'zod';
 import { CommandError } from '../../db/shared/errors';
 import { SINGLE_LINE_MESSAGE, type CommandSpec, type InvokeResult } from './spec';
 import { type UiLanguage, SINGLE_LINE_ISSUE } from '../../db/shared/messages';
-import type { Context } from '../../db/store/context';
+import type { AppContext } from '../services';
 
 type AnySpec = CommandSpec<z.ZodType, unknown>;
 type OutputOf<S> = S extends CommandSpec<z.ZodType, infer O> ? O : never;
 
 export type Handlers<C extends Record<string, AnySpec>> = {
-  [K in keyof C]: (ctx: Context, input: z.output<C[K]['input']>) => Promise<OutputOf<C[K]>> | OutputOf<C[K]>;
+  [K in keyof C]: (ctx: AppContext, input: z.output<C[K]['input']>) => Promise<OutputOf<C[K]>> | OutputOf<C[K]>;
 };
 
 interface Entry {
   spec: AnySpec;
-  handler: (ctx: Context, input: unknown) => unknown;
+  handler: (ctx: AppContext, input: unknown) => unknown;
 }
 
 const REQUIRED = { nl: 'Dit veld is verplicht.', en: 'This field is required.' };
@@ -39,7 +39,7 @@ const zodLocales = { nl: errorMap('nl'), en: errorMap('en') };
 export class Registry {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AppContext) {}
 
   /** Registers one domain's commands; a name registered twice throws. */
   register<C extends Record<string, AnySpec>>(contract: C, handlers: Handlers<C>): this {
@@ -106,4 +106,4 @@ function fail(code: string, message: string): InvokeResult {
   return { ok: false, error: { code, message } };
 }
 
-export type { Context } from '../../db/store/context';
+export type { AppContext } from '../services';

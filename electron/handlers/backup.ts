@@ -1,5 +1,4 @@
 import { StorageError } from '../../db/store/storage';
-import { backupServiceOf } from '../../db/store/backup-service';
 import type { backupContract } from '../commands/backup.contract';
 import { CommandError } from '../../db/shared/errors';
 import type { Handlers } from '../commands/registry';
@@ -14,15 +13,12 @@ async function asCommand<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 export const backupHandlers: Handlers<typeof backupContract> = {
-  'backup.status': (ctx) => backupServiceOf(ctx).status(),
-  'backup.list': (ctx) => asCommand(() => backupServiceOf(ctx).list()),
-  'backup.inspect': (ctx, { path }) => asCommand(() => backupServiceOf(ctx).inspect(path)),
-  'backup.now': (ctx) =>
-    asCommand(async () => {
-      const service = backupServiceOf(ctx);
-      return service.entryOf(await service.backupNow('manual'));
-    }),
-  'backup.restore': (ctx, { path }) => asCommand(() => backupServiceOf(ctx).restore(path)),
-  'backup.setFolder': (ctx, { folder }) => asCommand(() => backupServiceOf(ctx).setFolder(folder)),
-  'backup.setRetention': (ctx, { days }) => asCommand(() => backupServiceOf(ctx).setRetention(days)),
+  'backup.status': ({ services }) => services.backup.status(),
+  'backup.list': ({ services }) => asCommand(() => services.backup.list()),
+  'backup.inspect': ({ services }, { path }) => asCommand(() => services.backup.inspect(path)),
+  'backup.now': ({ services }) =>
+    asCommand(async () => services.backup.entryOf(await services.backup.backupNow('manual'))),
+  'backup.restore': ({ services }, { path }) => asCommand(() => services.backup.restore(path)),
+  'backup.setFolder': ({ services }, { folder }) => asCommand(() => services.backup.setFolder(folder)),
+  'backup.setRetention': ({ services }, { days }) => asCommand(() => services.backup.setRetention(days)),
 };

@@ -1,39 +1,16 @@
-import path from 'node:path';
 import { seedDemo } from '../../db/store/seed';
+import { appInfo, listThemeSessions, saveUiLanguage } from '../../db/register/app';
 import { deleteInteraction, createInteraction } from '../../db/register/interactions';
 import { deleteOrganisation, getOrganisation, listOrganisations, saveOrganisation } from '../../db/register/organisations';
 import { deletePerson, exportPeopleCsv, getPerson, peopleFacets, savePerson, searchPeople } from '../../db/register/people';
 import { getPilot, listPilots, mapPeople, savePilot, setPilotOrganisation, setPilotRole } from '../../db/register/pilots';
 import type { registerContract } from '../commands/register.contract';
 import type { Handlers } from '../commands/registry';
-import { DATABASE_FILE } from '../../db/store/connection';
-
-const VERSION = '0.1.0';
 
 export const registerHandlers: Handlers<typeof registerContract> = {
-  'app.info': async ({ db, dataDir }) => {
-    const count = (table: 'people' | 'organisations' | 'pilots' | 'interactions') =>
-      db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n));
-    const [people, organisations, pilots, interactions, demo, lang] = await Promise.all([
-      count('people'), count('organisations'), count('pilots'), count('interactions'),
-      db.selectFrom('settings').select('value').where('key', '=', 'seed.demo').executeTakeFirst(),
-      db.selectFrom('settings').select('value').where('key', '=', 'ui.language').executeTakeFirst(),
-    ]);
-    return {
-      version: VERSION,
-      dataDir,
-      databaseFile: path.join(dataDir, DATABASE_FILE),
-      counts: { people, organisations, pilots, interactions },
-      hasDemo: Boolean(demo),
-      language: lang?.value === 'en' ? 'en' : 'nl',
-    };
-  },
+  'app.info': ({ db, dataDir }) => appInfo(db, dataDir),
   'app.loadDemo': async ({ db }) => ({ added: await seedDemo(db) }),
-  'settings.setLanguage': async ({ db }, { language }) => {
-    await db.insertInto('settings').values({ key: 'ui.language', value: language })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: language })).execute();
-    return { language };
-  },
+  'settings.setLanguage': ({ db }, { language }) => saveUiLanguage(db, language),
 
   'organisations.list': ({ db }, input) => listOrganisations(db, input),
   'organisations.get': ({ db }, { id }) => getOrganisation(db, id),
@@ -69,10 +46,7 @@ export const registerHandlers: Handlers<typeof registerContract> = {
     return { ok: true };
   },
 
-  'themeSessions.list': async ({ db }) => {
-    const rows = await db.selectFrom('theme_sessions').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, nameEn: r.name_en, description: r.description }));
-  },
+  'themeSessions.list': ({ db }) => listThemeSessions(db),
 
   'interactions.create': async ({ db }, input) => ({ id: await createInteraction(db, input) }),
   'interactions.delete': async ({ db }, { id }) => {

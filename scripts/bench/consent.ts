@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCore } from '../../electron/core';
-import { hasherFor } from '../../electron/handlers/consent';
 import { checkConsent } from '../../db/consent/consent';
 import type { Report } from './types';
 
@@ -22,7 +21,7 @@ export async function run(report: Report): Promise<void> {
   const core = await startCore({ dataDir, backup: { auto: false } });
   try {
     const { ctx } = core;
-    const hasher = await hasherFor(ctx);
+    const hasher = await ctx.services.consent.hasher();
     const list = await ctx.db.selectFrom('mailing_lists').select('id').where('slug', '=', 'nieuwsbrief-nl').executeTakeFirstOrThrow();
     const pv = await ctx.db.selectFrom('purpose_versions').select('id').where('list_id', '=', list.id).executeTakeFirstOrThrow();
     const sqlite = ctx.sqlite;

@@ -4,8 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { startCore } from '../../electron/core';
-import { hasherFor } from '../../electron/handlers/consent';
-import { tokensFor } from '../../electron/handlers/newsletter';
 import { checkMailbox, getImapSettings, imapTarget } from '../../db/inbox/inbox';
 import { MemoryPasswordStore } from '../../db/mail/smtp';
 import { dovecotMissingReason, startDovecot, type Dovecot } from '../../tests/helpers/dovecot';
@@ -87,7 +85,7 @@ export async function run(report: Report): Promise<void> {
       pollMinutes: 0,
     });
 
-    const tokens = tokensFor(core.ctx);
+    const tokens = core.services.newsletter.tokens;
     const f = {
       unsubNl: fixture('unsubscribe-nl.eml'), unsubBody: fixture('unsubscribe-body.eml'), exchange: fixture('exchange-dsn.eml'),
       gmail: fixture('gmail-bounce.eml'), postfix: fixture('postfix-delayed.eml'), complaint: fixture('complaint-arf.eml'),
@@ -147,7 +145,7 @@ export async function run(report: Report): Promise<void> {
     if ((await count(dovecot, 'INBOX')) !== 1_000) throw new Error('not all 1,000 messages reached the IMAP folder');
 
     const target = imapTarget(await getImapSettings(core.ctx.db), passwords);
-    const env = async () => ({ hasher: await hasherFor(core.ctx), tokens: tokensFor(core.ctx), now: core.ctx.now() });
+    const env = async () => ({ hasher: await core.services.consent.hasher(), tokens: core.services.newsletter.tokens, now: core.ctx.now() });
     const started = performance.now();
     const result = await checkMailbox(core.ctx.db, env, target);
     const seconds = (performance.now() - started) / 1000;

@@ -5,8 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { startCore } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
-import { tokensFor } from '../../electron/handlers/newsletter';
 import { getNewsletterSettings } from '../../db/newsletter/newsletter';
 import { sampleEditionContent } from '../../db/newsletter/sample';
 import { compileCached, createMerger } from '../../db/newsletter/render';
@@ -66,7 +64,7 @@ async function world(n: number, port: number) {
 async function raw(port: number, n: number, core: Awaited<ReturnType<typeof world>>['core'], listId: number): Promise<number> {
   const settings = await getNewsletterSettings(core.ctx.db);
   const compiled = await compileCached({ content: sampleEditionContent([listId]), language: 'nl', settings, mode: 'mail' }).compiled;
-  const merge = createMerger(compiled, { settings, sign: tokensFor(core.ctx).sign });
+  const merge = createMerger(compiled, { settings, sign: core.services.newsletter.tokens.sign });
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
   const started = performance.now();
   let next = 0;
@@ -95,7 +93,7 @@ async function childRss(dataDir: string, port: number): Promise<void> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   const job = await core.ctx.db.selectFrom('send_jobs').select('id').orderBy('id').executeTakeFirstOrThrow();
-  const status = await sendingRuntime(core.ctx).worker.runToEnd(job.id);
+  const status = await core.services.sending.worker.runToEnd(job.id);
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   await core.close();
@@ -116,7 +114,7 @@ export async function run(report: Report): Promise<void> {
     const rawBefore = await raw(server.port, 10_000, w.core, w.listId);
     const before = await server.count();
     const started = performance.now();
-    const status = await sendingRuntime(w.core.ctx).worker.runToEnd(w.jobId);
+    const status = await w.core.services.sending.worker.runToEnd(w.jobId);
     const sendRate = 10_000 / ((performance.now() - started) / 1000);
     const delivered = (await server.count()) - before;
     // The machine is shared: raw runs before and after, and the faster of the two counts (the stricter ratio).
@@ -134,7 +132,7 @@ export async function run(report: Report): Promise<void> {
   const rssServer = await startServer();
   try {
     const w = await world(20_000, rssServer.port);
-    await sendingRuntime(w.core.ctx).worker.stop();
+    await w.core.services.sending.worker.stop();
     await w.core.close();
     const self = fileURLToPath(import.meta.url);
     const out = await new Promise<string>((resolve, reject) => {

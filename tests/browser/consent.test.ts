@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import nodemailer from 'nodemailer';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import { downloadText, launchBrowser, openApp, screenshot, type AppSession, type OpenAppOptions } from '../helpers/browser';
 
 let browser: Browser;
@@ -161,7 +160,7 @@ describe('consent on the person page', () => {
     });
     await core.call('interactions.create', { kind: 'call', occurredOn: '2025-03-01', summary: 'Gebeld met Eva Wisselink over de pilot.', personIds: [id], organisationIds: [], pilotIds: [] });
     const backup = await core.call('backup.now', {});
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: await sendingRuntime(core.ctx).mailbox.start(), secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: await core.services.sending.mailbox.start(), secure: false, ignoreTLS: true });
     await transport.sendMail({ from: 'secretariaat@example.net', to: '"Eva Wisselink" <eva.wisselink@example.org>', subject: 'Nieuwsbrief', text: 'Beste Eva,' });
     transport.close();
 

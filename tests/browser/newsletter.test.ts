@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { markEditionSent } from '../../db/newsletter/newsletter';
-import { tokensFor } from '../../electron/handlers/newsletter';
 import { launchBrowser, openApp, screenshot, type AppSession } from '../helpers/browser';
 import type { EditionContent } from '../../db/shared/newsletter';
 
@@ -386,7 +385,7 @@ describe('newsletter composer', () => {
     };
     const sentId = await make('Najaarseditie');
     await core.call('newsletter.editions.setStatus', { id: sentId, status: 'ready', acceptWarnings: true });
-    await markEditionSent(core.database.db, { tokens: tokensFor(core.ctx), now: new Date() }, sentId);
+    await markEditionSent(core.database.db, { tokens: core.services.newsletter.tokens, now: new Date() }, sentId);
     const readyId = await make('Wintereditie');
     await core.call('newsletter.editions.setStatus', { id: readyId, status: 'ready', acceptWarnings: true });
     await make('Voorjaarseditie');

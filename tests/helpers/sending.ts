@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
-import { FakeClock, type SendingOptions } from '../../db/sending/sending';
+import type { SendingOptions } from '../../db/sending/sending';
+import { FakeClock } from './clock';
 import type { PasswordStore } from '../../db/mail/smtp';
 import { tempDir } from './core';
 import { invoke, TestSmtpServer, type SmtpBehaviour } from './smtp';
@@ -65,7 +65,7 @@ export class SendingBench {
     }));
     const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
     await call('sending.settings.save', { ...smtpAccount(port), ...account });
-    return { c, call, clock, worker: sendingRuntime(c.ctx).worker };
+    return { c, call, clock, worker: c.services.sending.worker };
   }
 
   async cleanup(): Promise<void> {

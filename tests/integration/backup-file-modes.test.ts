@@ -3,7 +3,6 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import { tempDir } from '../helpers/core';
 
 // The umask of a shared machine: without care, files come out 0644 and folders 0755.
@@ -55,7 +54,7 @@ async function useEverything(core: Core): Promise<void> {
   await call(core, 'consent.lookupAddress', { email: 'anna@example.org' });
   await call(core, 'backup.setRetention', { days: 30 });
   await call(core, 'backup.now', {});
-  const port = await sendingRuntime(core.ctx).mailbox.start();
+  const port = await core.services.sending.mailbox.start();
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   await transport.sendMail({ from: 'a@example.net', to: 'anna@example.org', subject: 'Test', text: 'Hallo Anna' });
   transport.close();

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tokensFor } from '../../electron/handlers/newsletter';
 import type { TestCore } from '../helpers/core';
 import { useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
@@ -53,7 +52,7 @@ describe('double opt-in confirmations through a real SMTP server and a real IMAP
     }
     const status = (personId: number) => (c.ctx.sqlite.prepare('SELECT status FROM subscriptions WHERE person_id = ? AND list_id = ?').get(personId, list.id) as { status: string }).status;
     const row = (personId: number) => c.ctx.sqlite.prepare('SELECT status, attempts, error, message_id, evidence_message_id, sent_at, expires_at FROM confirmations WHERE person_id = ?').get(personId) as Record<string, unknown> | undefined;
-    return { c, list, nl: people[0]!, en: people[4]!, others: people.slice(1, 4), status, row, tokens: tokensFor(c.ctx) };
+    return { c, list, nl: people[0]!, en: people[4]!, others: people.slice(1, 4), status, row, tokens: c.services.newsletter.tokens };
   }
 
   const check = (c: TestCore) => c.call('inbox.checkNow', {}) as Promise<InboxCheckResult>;

@@ -3,7 +3,6 @@ import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import type { CommandName, InputOf, OutputOf } from '../../electron/commands/contract';
 import { tempDir } from '../helpers/core';
 
@@ -162,7 +161,7 @@ function scanFiles(h: Harness): string[] {
 
 /** Messages into the app's built-in test mailbox, over SMTP, encoded the way nodemailer does it. */
 async function intoTestMailbox(h: Harness, messages: SendMailOptions[]): Promise<void> {
-  const port = await sendingRuntime(h.core.ctx).mailbox.start();
+  const port = await h.core.services.sending.mailbox.start();
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
     for (const m of messages) await transport.sendMail({ from: 'Secretariaat <secretariaat@example.net>', ...m });

@@ -1,7 +1,6 @@
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import type { TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
@@ -40,7 +39,7 @@ describe('from a sent edition to an unsubscribe by mail and the next send (test 
     const editionId = await readyEdition(c.registry, [listId], true);
     const job = await c.call('sending.jobs.create', { editionId });
     expect(job.mailbox).toBe('test');
-    expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
+    expect(await c.services.sending.worker.runToEnd(job.id)).toBe('done');
     return c.call('sending.jobs.get', { id: job.id, limit: 1000 });
   }
 

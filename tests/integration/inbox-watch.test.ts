@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InboxStartOptions } from '../../electron/handlers/inbox';
+import type { InboxStartOptions } from '../../db/inbox/service';
 import type { TestCore } from '../helpers/core';
 import { useTestMailbox } from '../helpers/inbox';
 import { DOVEADM as DOVEADM_PACKAGE, DOVECOT, requireSystem } from '../helpers/system';

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendingRuntime } from '../../electron/handlers/sending';
-import { tokensFor } from '../../electron/handlers/newsletter';
-import { FakeClock } from '../../db/sending/sending';
+import { FakeClock } from '../helpers/clock';
 import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/inbox/inbox';
-import { hasherFor } from '../../electron/handlers/consent';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
@@ -60,11 +57,11 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
     // A secondary address for person 5, used by free text mail.
     c.ctx.sqlite.prepare(`INSERT INTO person_emails (person_id, email, email_norm, is_primary) VALUES (?, 'anna.prive@example.net', 'anna.prive@example.net', 0)`).run(w.people[5]);
     const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
-    expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
+    expect(await c.services.sending.worker.runToEnd(job.id)).toBe('done');
     const rows = (await call<SendJobDetail>('sending.jobs.get', { id: job.id, limit: 1000 })).recipients.rows;
     const row = (personId: number) => rows.find((r) => r.personId === personId)!;
     await call('inbox.settings.save', mailbox.settings());
-    const tokens = tokensFor(c.ctx);
+    const tokens = c.services.newsletter.tokens;
     const ref = (personId: number) => ({ JOB_ID: job.id, RECIPIENT_ID: row(personId).id, ORIGINAL_MESSAGE_ID: row(personId).messageId!.replace(/^<|>$/g, '') });
     // Genuine reports: the original Message-ID of a message Schakel sent, naming the address it went to.
     const messages = [
@@ -249,7 +246,7 @@ describe('the inbox acts on bounces and complaints only with proof (dovecot)', (
     await call('sending.settings.save', smtpAccount(smtp.port));
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 4);
     const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
-    expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
+    expect(await c.services.sending.worker.runToEnd(job.id)).toBe('done');
     const rows = (await call<SendJobDetail>('sending.jobs.get', { id: job.id, limit: 1000 })).recipients.rows;
     const row = (i: number) => rows.find((r) => r.personId === w.people[i])!;
     /** The headers of the message the SMTP server received for person i. */
@@ -328,7 +325,7 @@ describe('the inbox acts on bounces and complaints only with proof (dovecot)', (
 
   it('dates ledger events by receipt, registers an erasure request with an unsubscribe from everything, and keeps the Message-ID as evidence', async () => {
     const { c, call, w, row } = await world();
-    const tokens = tokensFor(c.ctx);
+    const tokens = c.services.newsletter.tokens;
     const arrived = new Date(T0 - 2 * 3_600_000);
     const forged = (raw: string) => raw.replace(/^Date: .*$/m, 'Date: Mon, 1 Jan 2001 09:00:00 +0000');
     const imap = await mailbox.imap();
@@ -364,7 +361,7 @@ describe('the inbox acts on bounces and complaints only with proof (dovecot)', (
     // The next edition reaches neither of them.
     const editionId = await readyEdition(c.registry, [w.listId], true);
     const next = await call<SendJobDetail>('sending.jobs.create', { editionId });
-    await sendingRuntime(c.ctx).worker.runToEnd(next.id);
+    await c.services.sending.worker.runToEnd(next.id);
     const rows = (await call<SendJobDetail>('sending.jobs.get', { id: next.id, limit: 1000 })).recipients.rows;
     expect(rows.filter((r) => r.state === 'sent').map((r) => r.personId).sort()).toEqual([w.people[3]]);
   }, 60_000);
@@ -378,7 +375,7 @@ describe('inbox processing on the database (no mailbox)', () => {
   });
 
   async function env(c: TestCore): Promise<InboxEnv> {
-    return { hasher: await hasherFor(c.ctx), tokens: tokensFor(c.ctx), now: c.ctx.now() };
+    return { hasher: await c.services.consent.hasher(), tokens: c.services.newsletter.tokens, now: c.ctx.now() };
   }
 
   it('suppresses an address after three soft bounces in a row, counting each send once', async () => {

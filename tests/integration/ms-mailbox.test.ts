@@ -1,8 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { microsoftAccessToken } from '../../electron/handlers/microsoft';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { microsoftImapOptions } from '../../db/mail/microsoft/endpoints';
@@ -46,7 +44,7 @@ async function unsubscribeMail(core: TestCore): Promise<{ listId: number; person
   const { id } = await core.call('people.save', { firstName: 'Anna', lastName: 'Voorbeeld', emails: [{ email, primary: true }] });
   await core.call('consent.subscribeMany', { personIds: [id], listId: list.id, actor: 'Test' });
   const job = await core.call('sending.jobs.create', { editionId: await readyEdition(core.registry, [list.id], true) });
-  expect(await sendingRuntime(core.ctx).worker.runToEnd(job.id)).toBe('done');
+  expect(await core.services.sending.worker.runToEnd(job.id)).toBe('done');
   const box = await core.call('sending.testMailbox.list', { offset: 0, limit: 10 });
   const sent = await core.call('sending.testMailbox.get', { id: box.messages.find((m) => m.to.includes(email))!.id });
   const mailto = new URL(/<(mailto:[^>]+)>/.exec(sent.headers.find((h) => h.key === 'list-unsubscribe')!.value)![1]!);
@@ -133,7 +131,7 @@ describe('the mailbox over IMAP with XOAUTH2 (dovecot validating the token)', ()
     expect(await imapCore.call('microsoft.test', { purpose: 'mailbox' })).toMatchObject({ ok: true });
 
     const { listId, personId, raw } = await unsubscribeMail(imapCore);
-    const token = (await microsoftAccessToken(imapCore.ctx, 'outlook')).accessToken;
+    const token = (await imapCore.services.microsoft.accessToken('outlook')).accessToken;
     const c = new ImapFlow(microsoftImapOptions(USER, token, { host: dovecot.host, port: dovecot.port, secure: false }));
     await c.connect();
     await c.append('INBOX', raw);

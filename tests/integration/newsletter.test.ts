@@ -5,7 +5,6 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markEditionSent } from '../../db/newsletter/newsletter';
 import { sampleEditionContent } from '../../db/newsletter/sample';
-import { tokensFor } from '../../electron/handlers/newsletter';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { TestSmtpServer } from '../helpers/smtp';
 import type { Block, EditionContent } from '../../db/shared/newsletter';
@@ -361,7 +360,7 @@ describe('sent editions', () => {
     const w = await world();
     const { id } = await newEdition([w.partners]);
     await core.call('newsletter.editions.setStatus', { id, status: 'ready', acceptWarnings: true });
-    const env = { tokens: tokensFor(core.ctx), now: new Date('2025-03-12T08:00:00Z') };
+    const env = { tokens: core.services.newsletter.tokens, now: new Date('2025-03-12T08:00:00Z') };
     await markEditionSent(core.ctx.db, env, id);
     const sent = await core.call('newsletter.editions.get', { id });
     expect(sent).toMatchObject({ status: 'sent', frozen: true, sentAt: '2025-03-12T08:00:00.000Z', archiveLanguages: ['nl', 'en'] });

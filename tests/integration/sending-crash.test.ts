@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../db/store/connection';
 import { startCore } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
 import { tempDir } from '../helpers/core';
 import { invoke, sendableWorld, TestSmtpServer } from '../helpers/smtp';
 
@@ -42,7 +41,7 @@ beforeAll(async () => {
   await invoke(core.registry, 'sending.settings.save', { host: '127.0.0.1', port: smtp.port, security: 'none', senderEmail: 'nieuwsbrief@example.org', profile: 'custom', perSecond: 100_000 });
   const job = await invoke<{ counts: { queued: number } }>(core.registry, 'sending.jobs.create', { editionId: w.editionId });
   expect(job.counts.queued).toBe(RECIPIENTS);
-  await sendingRuntime(core.ctx).worker.stop();
+  await core.services.sending.worker.stop();
   await core.close();
 }, 60_000);
 

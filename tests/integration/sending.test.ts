@@ -1,9 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore } from '../../electron/core';
-import { sendingRuntime } from '../../electron/handlers/sending';
-import { tokensFor } from '../../electron/handlers/newsletter';
-import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending';
+import { Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending';
+import { FakeClock } from '../helpers/clock';
 import { classifySmtpError } from '../../db/mail/smtp';
 import { SendingBench, smtpAccount } from '../helpers/sending';
 import { freePort, invoke, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
@@ -50,7 +49,7 @@ describe('the outbox against a real SMTP server', () => {
       expect(unsubscribe, m.headers.get('list-unsubscribe')).not.toBeNull();
       // Both tokens verify as this recipient's, for this list.
       for (const token of [unsubscribe![1]!, decodeURIComponent(unsubscribe![2]!)]) {
-        expect(tokensFor(c.ctx).verify(decodeURIComponent(token))).toEqual({ personId: row.personId, listId: w.listId });
+        expect(c.services.newsletter.tokens.verify(decodeURIComponent(token))).toEqual({ personId: row.personId, listId: w.listId });
       }
       expect(m.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(m.headers.get('list-id')).toMatch(/Partners.*<list-\d+\.example\.org>/);
@@ -400,7 +399,7 @@ describe('settings and the built-in test mailbox', () => {
     expect((await c.ctx.db.selectFrom('settings').select('value').execute()).some((r) => r.value.includes('PRIVATE KEY'))).toBe(false);
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 1);
     const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });
-    expect(await sendingRuntime(c.ctx).worker.runToEnd(job.id)).toBe('done');
+    expect(await c.services.sending.worker.runToEnd(job.id)).toBe('done');
     expect(smtp.received[0]!.headers.get('dkim-signature')).toMatch(/d=example\.org; .*s=schakel/);
   });
 
@@ -542,8 +541,7 @@ describe('outcomes, stages and counters', () => {
     const { c, call, worker } = await core(smtp.port);
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 4, { short: true });
     const { suppress } = await import('../../db/consent/consent');
-    const { hasherFor } = await import('../../electron/handlers/consent');
-    const hasher = await hasherFor(c.ctx);
+    const hasher = await c.services.consent.hasher();
     const env = { hasher, now: new Date(T0) };
     // A complaint once came from an address nobody had; later it became person 0's primary address. Still subscribed.
     await suppress(c.ctx.db, env, { email: 'klacht@example.org', reason: 'complaint', actor: 'Test' });

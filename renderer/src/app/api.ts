@@ -1,4 +1,5 @@
 import type { CommandName, InputOf, InvokeResult, OutputOf, UiLanguage } from '../../../electron/commands/contract';
+import type { SchakelBridge } from '../../../electron/bridge';
 import { translate } from './i18n';
 
 /** A failed command: the message is already in the UI language. */
@@ -11,10 +12,6 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-}
-
-interface SchakelBridge {
-  invoke(name: string, input: unknown, lang: UiLanguage): Promise<InvokeResult>;
 }
 
 declare global {
