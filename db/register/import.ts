@@ -10,7 +10,7 @@ import {
 } from './csv';
 import { organisationSearchText } from './organisations';
 import { personSearchText, personSortKey, syncPeopleSearchIndex } from './people';
-import type { UiLanguage } from '../shared/messages';
+import { isSingleLine, type UiLanguage } from '../shared/messages';
 import type { OrganisationKind, Domain, Language } from '../shared/register';
 import type { ImportField, ImportPreview, ImportProgress, ImportReport, ImportResult, ImportRowProblem } from './import-types';
 import type { SuppressionReason } from '../shared/consent';
@@ -169,7 +169,7 @@ export function previewImport(store: ImportStore, fileName: string, bytes: Uint8
 
 type ProblemCode =
   | 'name_required' | 'invalid_email' | 'too_many_emails' | 'unknown_organisation_kind' | 'unknown_language' | 'too_long'
-  | 'invalid_scale';
+  | 'invalid_scale' | 'line_break';
 
 interface Problem {
   code: ProblemCode;
@@ -239,6 +239,10 @@ function problemText(p: Problem, lang: UiLanguage): string {
       const label = FIELD_LABEL[p.field ?? 'power'][lang];
       return nl ? `${label} "${v}" moet een getal van 1 tot en met 5 zijn (of leeg).` : `${label} "${v}" must be a number from 1 to 5 (or empty).`;
     }
+    case 'line_break': {
+      const label = FIELD_LABEL[p.field ?? 'notes'][lang];
+      return nl ? `${label} bevat een regeleinde of een ander stuurteken; dat mag alleen in de notities.` : `${label} contains a line break or another control character; only the notes may.`;
+    }
     case 'too_long': {
       const label = FIELD_LABEL[p.field ?? 'notes'][lang];
       return nl ? `${label} is langer dan ${p.max} tekens.` : `${label} is longer than ${p.max} characters.`;
@@ -289,6 +293,7 @@ export function prepareRow(session: ImportSession, mapping: ImportMapping, row: 
   const limited = (field: ImportField, value: string): string | null => {
     const max = MAX[field];
     if (max !== undefined && value.length > max) problems.push({ code: 'too_long', field, max });
+    if (field !== 'notes' && !isSingleLine(value)) problems.push({ code: 'line_break', field });
     return value || null;
   };
 

@@ -85,6 +85,18 @@ describe('a Dutch Excel file with problems', () => {
     expect(counts(core).people).toBe(4);
   });
 
+  it('refuses a line break inside a name or another one-line field, and keeps it in the notes', async () => {
+    const csv = 'Voornaam;Achternaam;E-mailadres;Organisatie;Opmerkingen\r\n"Anna\r\nMaria";Bos;anna.bos@example.org;Gemeente Ede;\r\n'
+      + 'Piet;Vos;piet.vos@example.org;"Gemeente\u000bEde";\r\nKees;Smit;kees.smit@example.org;Gemeente Ede;"eerste regel\r\ntweede regel"\r\n';
+    const p = await preview(core, 'regeleinden.csv', Buffer.from(csv, 'utf8'));
+    const report = await core.call('import.validate', { importId: p.importId, mapping: p.suggestedMapping, duplicates: 'skip' });
+    expect(report.valid).toBe(1);
+    expect(report.invalid).toEqual([
+      { line: 2, reasons: ['Voornaam bevat een regeleinde of een ander stuurteken; dat mag alleen in de notities.'] },
+      { line: 4, reasons: ['Organisatie bevat een regeleinde of een ander stuurteken; dat mag alleen in de notities.'] },
+    ]);
+  });
+
   it('gives the reasons in English when asked, and checks kinds and languages', async () => {
     const csv = 'naam;e-mail;organisatie;soort;taal\nAda Peters;ada@example.org;Bakkerij Peters;Bakkerij;Frans\nBob Kok;bob@example.org;OM Zwolle;Openbaar Ministerie;English\n';
     const p = await preview(core, 'x.csv', csv);
