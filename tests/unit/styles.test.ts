@@ -46,7 +46,7 @@ describe('renderer styles', () => {
     const declared = new Set(readFileSync(TOKENS, 'utf8').match(/--[\w-]+(?=\s*:)/g));
     const unknown = cssFiles.flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/var\((--[\w-]+)/g)]
-        .map((m) => m[1])
+        .map((m) => m[1] ?? '')
         .filter((name) => !declared.has(name))
         .map((name) => `${rel(file)}: ${name}`),
     );
