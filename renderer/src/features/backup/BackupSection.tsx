@@ -7,6 +7,7 @@ import { registerNoticeProvider, type Notice } from '../../app/notices';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { formatBytes } from '../consent/privacy';
 import { ErrorBox, Facts, Loading, Section, TextField, useToast } from '../../ui/ui';
+import './backup.css';
 
 const RESTORED_KEY = 'schakel.restored';
 const DAY_MS = 24 * 60 * 60 * 1000;

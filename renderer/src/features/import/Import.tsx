@@ -5,6 +5,7 @@ import { IMPORT_FIELD_LIST, ORGANISATION_KIND_LIST } from '../../app/constants';
 import { useI18n } from '../../app/i18n';
 import { href, navigate, useRoute } from '../../app/router';
 import type { DuplicateMode, ImportField, ImportPreview, ImportProgress, ImportReport, ImportResult, OrganisationKind } from '../../app/types';
+import './import.css';
 
 type Step = 'choose' | 'map' | 'check' | 'run' | 'done';
 type Mapping = Partial<Record<ImportField, number>>;

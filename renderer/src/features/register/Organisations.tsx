@@ -10,6 +10,7 @@ import { useConfirmAction, useDebounced, useLoad } from '../../app/hooks';
 import { useI18n } from '../../app/i18n';
 import { href, navigate } from '../../app/router';
 import type { Domain, OrganisationDetail, OrganisationKind, OrganisationSummary } from '../../app/types';
+import './register.css';
 
 let rememberedFilters = { query: '', kind: '' as OrganisationKind | '', domain: '' as Domain | '' };
 

@@ -8,6 +8,7 @@ import { isMac, pilotName, useI18n } from '../../app/i18n';
 import { href } from '../../app/router';
 import { consumeSearchFocus, SEARCH_FOCUS_EVENT } from '../../app/shortcuts';
 import type { Language, OrganisationKind, PersonRow, PilotSummary, SortKey } from '../../app/types';
+import './register.css';
 
 const ROW_HEIGHT = 52;
 const PAGE_SIZE = 100;

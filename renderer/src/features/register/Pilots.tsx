@@ -11,6 +11,7 @@ import { useLoad } from '../../app/hooks';
 import { pilotName, useI18n } from '../../app/i18n';
 import { href, navigate } from '../../app/router';
 import type { PilotDetail, PilotRole, PilotSummary } from '../../app/types';
+import './register.css';
 
 export function PilotsScreen() {
   const { t, tc, lang, formatNumber } = useI18n();

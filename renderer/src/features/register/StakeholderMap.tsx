@@ -6,6 +6,7 @@ import { useLoad } from '../../app/hooks';
 import { pilotName, useI18n } from '../../app/i18n';
 import { href } from '../../app/router';
 import type { MapPoint, OrganisationKind, PilotSummary } from '../../app/types';
+import './stakeholder-map.css';
 
 const CELL = 112;
 const LEFT = 64;

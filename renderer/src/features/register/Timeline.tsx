@@ -5,6 +5,7 @@ import { useI18n } from '../../app/i18n';
 import { href } from '../../app/router';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { EmptyState, Section, useToast } from '../../ui/ui';
+import './register.css';
 
 interface TimelineProps {
   entries: InteractionEntry[];

@@ -7,6 +7,7 @@ import { useNotices } from '../../app/notices';
 import { href } from '../../app/router';
 import type { AppInfo, PilotSummary } from '../../app/types';
 import { pauseShort } from '../sending/Sending';
+import './start.css';
 
 export function StartScreen() {
   const { t, tc, lang, formatNumber } = useI18n();
