@@ -55,12 +55,13 @@ export function MailboxNavBadge() {
   const [count, setCount] = useState(0);
   useEffect(() => {
     let live = true;
-    const load = () =>
-      invoke('inbox.summary', {}).then(
+    const load = () => {
+      void invoke('inbox.summary', {}).then(
         (s) => live && setCount(s.openReview),
         () => undefined,
       );
-    void load();
+    };
+    load();
     window.addEventListener(CHANGED, load);
     window.addEventListener('hashchange', load);
     return () => {

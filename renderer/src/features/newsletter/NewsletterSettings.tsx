@@ -74,7 +74,7 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
   );
 
   return (
-    <form id="newsletter-settings-form" className="form card form-card" onSubmit={submit} noValidate aria-label={t('news.settings.title')}>
+    <form id="newsletter-settings-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t('news.settings.title')}>
       {error ? (
         <div className="alert alert-error" role="alert">
           <p>{error}</p>

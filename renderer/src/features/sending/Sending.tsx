@@ -602,7 +602,7 @@ function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () 
     }
   };
   return (
-    <form className="card form-card" onSubmit={save} noValidate data-testid="test-mailbox-keep">
+    <form className="card form-card" onSubmit={(e) => void save(e)} noValidate data-testid="test-mailbox-keep">
       <p className="muted">{tc('mailbox.keepText', keepDays, { count: formatNumber(keepDays) })}</p>
       <FormError message={error} />
       <div className="inline-form">
