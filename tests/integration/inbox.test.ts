@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
 import { FakeClock } from '../../db/sending/sending';
-import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/inbox/inbox';
+import { processMessage, pruneHistory, type InboxEnv } from '../../db/inbox/inbox';
 import { hasherFor } from '../../electron/handlers/consent';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
@@ -47,7 +47,7 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
       },
       inbox: {
         check: {
-          afterRecord: (r: ProcessResult) => {
+          afterRecord: () => {
             recorded++;
             if (crashAfter !== null && recorded >= crashAfter) throw new Error('simulated stop');
           },

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCore } from '../../electron/core';
 import { sendingRuntime } from '../../electron/handlers/sending';
 import { tokensFor } from '../../electron/handlers/newsletter';
-import { FakeClock, Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending';
+import { FakeClock, Pacer, windowsFor } from '../../db/sending/sending';
 import { classifySmtpError } from '../../db/mail/smtp';
 import { SendingBench, smtpAccount } from '../helpers/sending';
 import { freePort, invoke, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
@@ -218,7 +218,6 @@ describe('the outbox against a real SMTP server', () => {
   });
 
   it('sends nothing more to someone who unsubscribes while the job runs', async () => {
-    let c: Awaited<ReturnType<typeof core>>['c'];
     let unsubscribed = false;
     let target = 0;
     let listId = 0;
@@ -233,7 +232,7 @@ describe('the outbox against a real SMTP server', () => {
       },
     });
     const made = await core(smtp.port, { batchSize: 2 });
-    c = made.c;
+    const c = made.c;
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 6);
     target = w.people[5]!;
     listId = w.listId;
