@@ -133,15 +133,16 @@ export function BackupSection() {
 
   // A job is running (the daily backup, a move): look again until it has finished.
   const busyJob = s?.running ?? null;
+  const reloadStatus = status.reload;
+  const reloadList = list.reload;
   useEffect(() => {
     if (!busyJob) return;
     const timer = window.setTimeout(() => {
-      status.reload();
-      list.reload();
+      reloadStatus();
+      reloadList();
     }, 1000);
     return () => window.clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [busyJob, status.data]);
+  }, [busyJob, status.data, reloadStatus, reloadList]);
   return (
     <Section id="backups" title={t('backup.title')}>
       <ErrorBox message={status.error} onRetry={refresh} />

@@ -286,7 +286,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
 }
 
 export function AvgRequestDetailScreen({ id }: { id: number }) {
-  const { t, lang, formatDate } = useI18n();
+  const { t, formatDate } = useI18n();
   const toast = useToast();
   const request = useLoad<AvgRequestView>(() => invoke('avg.getRequest', { id }), [id]);
   const [extending, setExtending] = useState(false);

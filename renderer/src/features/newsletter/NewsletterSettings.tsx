@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { NewsletterSettingsView } from '../../../../electron/commands/contract';
 import { invoke } from '../../app/api';
 import { ErrorBox, Loading, PageHeader, TextAreaField, TextField, useFormSave, useToast } from '../../ui/ui';
@@ -47,9 +47,11 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
   const [missing, setMissing] = useState(initial.missing);
   const { busy, error, issues, save } = useFormSave('newsletter-settings-form');
 
-  useEffect(() => {
+  const [missingFor, setMissingFor] = useState(initial);
+  if (missingFor !== initial) {
+    setMissingFor(initial);
     setMissing(initial.missing);
-  }, [initial]);
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
