@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage, invoke } from '../app/api';
 import { useI18n } from '../app/i18n';
 import { Chip } from './ui';
