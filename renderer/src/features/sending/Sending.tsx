@@ -581,7 +581,11 @@ function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () 
   const [days, setDays] = useState(String(keepDays));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setDays(String(keepDays)), [keepDays]);
+  const [daysFor, setDaysFor] = useState(keepDays);
+  if (daysFor !== keepDays) {
+    setDaysFor(keepDays);
+    setDays(String(keepDays));
+  }
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const n = Number(days);
