@@ -19,7 +19,7 @@ export const DESKTOP_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY;
 
 const MAX_EXTERNAL_URL_LENGTH = 4096;
 // C0/C1 controls, space, backslash, and invisible/bidi characters that make a URL look like another.
-const FORBIDDEN_URL_CHARS = /[\u0000-\u0020\u007f-\u009f\\\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const FORBIDDEN_URL_CHARS = /[\p{Cc} \\\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
 
 function parseUrl(url: unknown): URL | null {
   if (typeof url !== 'string' || url.length === 0 || FORBIDDEN_URL_CHARS.test(url)) return null;
@@ -95,9 +95,9 @@ function isSafeMailto(raw: string, parsed: URL): boolean {
     if (key === undefined || value === null || seen.has(key)) return false;
     seen.add(key);
     if (key === 'subject') {
-      if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return false;
+      if (/\p{Cc}/u.test(value)) return false;
     } else if (key === 'body') {
-      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(value)) return false;
+      if (/(?![\t\n\r])\p{Cc}/u.test(value)) return false;
     } else {
       return false;
     }

@@ -628,7 +628,7 @@ export type ConsentChecker = (email: string) => ConsentVerdict;
  */
 const STATUS_CODE: Record<SubscriptionStatus, number> = { pending: 1, subscribed: 2, unsubscribed: 3 };
 const CODE_STATUS: SubscriptionStatus[] = ['pending', 'pending', 'subscribed', 'unsubscribed'];
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /\P{ASCII}/u;
 
 export async function createConsentChecker(db: DbOrTx, hasher: AddressHasher, listId: number): Promise<ConsentChecker> {
   const list = await loadList(db, listId);

@@ -4,7 +4,7 @@ export type Messages = { nl: string; en: string };
 
 export type UiLanguage = 'nl' | 'en';
 
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_CHARACTERS = /(?!\t)[\p{Cc}\u2028\u2029]/u;
 
 /** True when the text has no line break, NUL or other control character (a tab is allowed). */
 export function isSingleLine(text: string): boolean {

@@ -139,7 +139,7 @@ export const MAILTO_PARAMS = new Set(['subject', 'body']);
 export function checkLink(raw: string): LinkCheck {
   const value = raw.trim();
   if (!value) return { ok: false, reason: 'empty' };
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) return { ok: false, reason: 'malformed' };
+  if (/[\s\p{Cc}]/u.test(value)) return { ok: false, reason: 'malformed' };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
   if (scheme !== 'https' && scheme !== 'mailto') return { ok: false, reason: 'scheme' };
   if (value.length > 2000) return { ok: false, reason: 'malformed' };

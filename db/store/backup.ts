@@ -147,7 +147,7 @@ export function listBackupFiles(folder: string): BackupFile[] {
     const parsed = parseBackupName(file);
     if (!parsed) continue;
     const full = path.join(folder, file);
-    let sizeBytes = 0;
+    let sizeBytes: number;
     try {
       const st = statSync(full);
       if (!st.isFile()) continue;
@@ -163,7 +163,7 @@ export function listBackupFiles(folder: string): BackupFile[] {
 /** Makes the backups in a folder (and the keys beside them) owner-only; the folder itself only when it is ours to tighten. */
 export function restrictBackupFolder(folder: string, includeFolder: boolean): void {
   if (includeFolder) restrictMode(folder);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(folder);
   } catch {
@@ -181,7 +181,7 @@ export function restrictBackupFolder(folder: string, includeFolder: boolean): vo
 
 /** Removes leftovers of backups that were interrupted (never counted as backups). */
 export function removePartialBackups(folder: string): void {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(folder);
   } catch {

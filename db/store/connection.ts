@@ -70,7 +70,7 @@ class RollbackSafeSqliteDialect extends SqliteDialect {
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<string[]> {
+export async function migrateToLatest(db: Db, target?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) {

@@ -264,7 +264,7 @@ export function acquireInstanceLock(dataDir: string, now: Date = new Date()): In
     const holder = readLock(file);
     if (holder === null) {
       // Unreadable: maybe another start is writing it right now. Give it a moment before taking over.
-      let age = Infinity;
+      let age: number;
       try { age = Date.now() - statSync(file).mtimeMs; } catch { continue; }
       if (age < 2000) {
         sleepSync(200);

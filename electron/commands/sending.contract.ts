@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { command } from './spec';
 import type { Messages } from '../../db/shared/messages';
-import { limit, sendingSettingsInput, type SendingSettingsView, type ConnectionTestResult, type SendJobSummary, type SendJobDetail, type TestMailboxMessage, type TestMailboxSettings } from '../../db/sending/types';
+import { sendingSettingsInput, type SendingSettingsView, type ConnectionTestResult, type SendJobSummary, type SendJobDetail, type TestMailboxMessage, type TestMailboxSettings } from '../../db/sending/types';
 
 const id = z.number().int().positive();
 export const sendingContract = {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CommandName } from '../../electron/commands/contract';
+import type { CommandName, OutputOf } from '../../electron/commands/contract';
 import { startCore } from '../../electron/core';
 import { UnsubscribeTokens } from '../../db/newsletter/newsletter';
 import { sampleEditionContent } from '../../db/newsletter/sample';
@@ -41,10 +41,10 @@ async function previewUpdate(report: Report): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'schakel-bench-preview-'));
   const core = await startCore({ dataDir, backup: { auto: false } });
   try {
-    const call = async (name: CommandName, input: unknown) => {
+    const call = async <N extends CommandName>(name: N, input: unknown) => {
       const r = await core.registry.invoke(name, input);
       if (!r.ok) throw new Error(r.error.message);
-      return r.value as any;
+      return r.value as OutputOf<N>;
     };
     const edition = await call('newsletter.editions.create', { title: 'Bench' });
     const draft = structuredClone(sampleEditionContent());

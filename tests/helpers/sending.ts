@@ -5,7 +5,7 @@ import type { SendingOptions } from '../../db/sending/sending';
 import { FakeClock } from './clock';
 import type { PasswordStore } from '../../db/mail/smtp';
 import { tempDir } from './core';
-import { invoke, TestSmtpServer, type SmtpBehaviour } from './smtp';
+import { caller, TestSmtpServer, type SmtpBehaviour } from './smtp';
 
 /** The sending account for a test SMTP server on 127.0.0.1 (input for sending.settings.save). */
 export const smtpAccount = (port: number) => ({
@@ -63,7 +63,7 @@ export class SendingBench {
       dataDir, now: () => new Date(clock.now()), backup: { auto: false },
       sending: { worker: false, clock, retryDelaysMs: this.defaults.retryDelaysMs, ...injected, ...rest },
     }));
-    const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
+    const call = caller(c.registry);
     await call('sending.settings.save', { ...smtpAccount(port), ...account });
     return { c, call, clock, worker: c.services.sending.worker };
   }

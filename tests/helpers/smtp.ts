@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import net, { type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { CommandName, OutputOf } from '../../electron/commands/contract';
 import type { Registry } from '../../electron/commands/registry';
 import { sampleEditionContent } from '../../db/newsletter/sample';
 
@@ -158,10 +159,23 @@ export const NEWSLETTER_SETTINGS = {
   postalAddress: 'Postbus 100\n7500 AA Voorbeeldstad', privacyUrl: 'https://www.example.org/privacy', unsubscribeAddress: 'afmelden@example.org',
 };
 
-export async function invoke<T = any>(registry: Registry, name: string, input: unknown): Promise<T> {
+/** Runs a command: its answer typed by the contract, or as the caller states it. */
+export interface Call {
+  <N extends CommandName>(name: N, input: unknown): Promise<OutputOf<N>>;
+  <T>(name: string, input: unknown): Promise<T>;
+}
+
+export async function invoke<N extends CommandName>(registry: Registry, name: N, input: unknown): Promise<OutputOf<N>>;
+export async function invoke<T>(registry: Registry, name: string, input: unknown): Promise<T>;
+export async function invoke(registry: Registry, name: string, input: unknown): Promise<unknown> {
   const r = await registry.invoke(name, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, error: r.error });
-  return r.value as T;
+  return r.value;
+}
+
+/** A `Call` bound to a registry. */
+export function caller(registry: Registry): Call {
+  return (name: string, input: unknown) => invoke<never>(registry, name, input);
 }
 
 /** n fictional subscribers of the list (raw inserts: fast enough for 20,000). Returns their person ids in order. */

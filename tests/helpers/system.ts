@@ -62,7 +62,7 @@ export function requireSystem(...pkgs: SystemPackage[]): void {
     try {
       execFileSync(cmd!, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     } catch (error) {
-      throw new Error(`${pkg.name} is missing (${pkg.binary}) and \`${decision.command.join(' ')}\` failed: ${(error as Error).message}`);
+      throw new Error(`${pkg.name} is missing (${pkg.binary}) and \`${decision.command.join(' ')}\` failed: ${(error as Error).message}`, { cause: error });
     }
     if (!existsSync(pkg.binary)) throw new Error(`${pkg.name} is still missing (${pkg.binary}) after \`${decision.command.join(' ')}\`.`);
   }

@@ -81,7 +81,7 @@ describe.skipIf(process.platform === 'win32')('file modes on a shared machine (u
     const dataDir = path.join(root, 'data');
     const chosen = path.join(root, 'chosen-backups');
     mkdirSync(chosen, { mode: 0o755 });
-    let core = await start(dataDir);
+    const core = await start(dataDir);
     await useEverything(core);
     await call(core, 'backup.setFolder', { folder: chosen });
     await call(core, 'backup.now', {});
@@ -96,7 +96,7 @@ describe.skipIf(process.platform === 'win32')('file modes on a shared machine (u
     loosen(chosen);
     expect(openToOthers(dataDir).length).toBeGreaterThan(5);
 
-    core = await start(dataDir);
+    await start(dataDir);
     expect(openToOthers(dataDir)).toEqual([]);
     // The chosen folder is the user's: its own mode stays, the backups and keys in it are tightened.
     expect(statSync(chosen).mode & 0o777).toBe(0o755);

@@ -9,9 +9,9 @@ import type { SubscriptionStatus } from '../../db/shared/consent';
 // of what the actions mean.
 
 let core: TestCore;
-let listIds: number[] = [];
+const listIds: number[] = [];
 /** per list: whether sign-ups wait for a confirmation */
-let doubleOptIn: boolean[] = [];
+const doubleOptIn: boolean[] = [];
 const ACTOR = 'Eigenschapstest';
 const consent = { method: 'email', evidenceText: 'Mail met verzoek om aanmelding.' } as const;
 

@@ -7,7 +7,7 @@ import { createTestCore, type TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';
 import { smtpAccount, useTestSmtpServer } from '../helpers/sending';
-import { invoke, readyEdition, seedSubscribers, sendableWorld } from '../helpers/smtp';
+import { caller, readyEdition, type Call, seedSubscribers, sendableWorld } from '../helpers/smtp';
 import type { InboxCheckResult, InboxHistoryPage, ReviewItemView } from '../../db/inbox/types';
 import type { SendJobDetail } from '../../db/sending/types';
 
@@ -44,14 +44,14 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
       },
       inbox: {
         check: {
-          afterRecord: (r: ProcessResult) => {
+          afterRecord: () => {
             recorded++;
             if (crashAfter !== null && recorded >= crashAfter) throw new Error('simulated stop');
           },
         },
       },
     });
-    const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
+    const call = caller(c.registry);
     await call('sending.settings.save', smtpAccount(smtp.port));
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 6);
     // A secondary address for person 5, used by free text mail.
@@ -82,7 +82,7 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
 
   const EXPECTED = { hard_bounce: 2, soft_bounce: 1, complaint: 1, ignored: 1, unsubscribed: 2, review: 4 };
 
-  async function state(c: TestCore, call: <T = any>(n: string, i: unknown) => Promise<T>, jobId: number) {
+  async function state(c: TestCore, call: Call, jobId: number) {
     const q = (s: string) => c.ctx.sqlite.prepare(s).all();
     return {
       events: q(`SELECT type, person_id, list_id, reason, source, evidence_message_id FROM consent_events ORDER BY id`),
@@ -184,18 +184,18 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
   it('keeps the password out of the settings, tests the connection, and creates the processed folder', async () => {
     const { c, call } = await world();
     const dovecot = mailbox.dovecot;
-    const view = await call<any>('inbox.settings.get', {});
+    const view = await call('inbox.settings.get', {});
     expect(view).toMatchObject({ host: dovecot.host, port: dovecot.port, user: dovecot.user, passwordSet: true, configured: true });
     expect(JSON.stringify(view)).not.toContain(dovecot.password);
     expect(JSON.stringify(c.ctx.sqlite.prepare(`SELECT value FROM settings WHERE key = 'inbox.imap'`).get())).not.toContain(dovecot.password);
     expect(await call('inbox.settings.testConnection', {})).toMatchObject({ ok: true });
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: 'fout', processedFolder: 'Archief/Schakel' });
-    const refused = await call<any>('inbox.settings.testConnection', {});
+    const refused = await call('inbox.settings.testConnection', {});
     expect(refused.ok).toBe(false);
     expect(refused.message.nl).toMatch(/wachtwoord/);
     await expect(call('inbox.checkNow', {})).rejects.toThrow(/wachtwoord/);
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, processedFolder: 'Archief/Schakel' });
-    expect((await call<any>('inbox.settings.get', {})).passwordSet).toBe(true);
+    expect((await call('inbox.settings.get', {})).passwordSet).toBe(true);
     await call('inbox.settings.save', { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, processedFolder: 'Archief/Schakel' });
     expect(await mailbox.count('Archief/Schakel')).toBe(-1);
     expect(await call<InboxCheckResult>('inbox.checkNow', {})).toMatchObject({ seen: 0 });
@@ -215,7 +215,7 @@ describe('the inbox against a real IMAP server (dovecot)', () => {
     const dutch = review.find((r) => r.messageId === '<free-nl-1@example.net>')!;
     const erased = await call<ReviewItemView>('inbox.review.act', { id: dutch.id, action: 'erase_request', actor: 'Test' });
     expect(erased.requestId).not.toBeNull();
-    const request = await call<any>('avg.getRequest', { id: erased.requestId });
+    const request = await call('avg.getRequest', { id: erased.requestId });
     expect(request).toMatchObject({ kind: 'erasure', personId: w.people[5], status: 'open', channel: 'email' });
     await expect(call('inbox.review.act', { id: dutch.id, action: 'ignore', actor: 'Test' })).rejects.toThrow();
     expect(await call('inbox.summary', {})).toEqual({ openReview: 2, openReviewOlderThan24h: 0 });
@@ -242,7 +242,7 @@ describe('the inbox acts on bounces and complaints only with proof (dovecot)', (
         target: { host: '127.0.0.1', port: smtp.port, security: 'none', user: '', password: null, connections: 1 },
       },
     });
-    const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
+    const call = caller(c.registry);
     await call('sending.settings.save', smtpAccount(smtp.port));
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 4);
     const job = await call<SendJobDetail>('sending.jobs.create', { editionId: w.editionId });

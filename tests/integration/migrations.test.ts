@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../db/store/connection';
 import { migrations } from '../../db/store/migrations/index';
+import type { Database } from '../../db/store/schema';
 import { tempDir } from '../helpers/core';
 
 const open: BetterSqlite3.Database[] = [];
@@ -12,16 +13,16 @@ afterEach(() => {
 });
 
 function schemaOf(sqlite: BetterSqlite3.Database): string[] {
-  return sqlite
+  const rows = sqlite
     .prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY type, name`)
-    .all()
-    .map((r: any) => `${r.type} ${r.name}: ${String(r.sql).replace(/\s+/g, ' ')}`);
+    .all() as { type: string; name: string; sql: string | null }[];
+  return rows.map((r) => `${r.type} ${r.name}: ${String(r.sql).replace(/\s+/g, ' ')}`);
 }
 
 function rawDb(file: string) {
   const sqlite = new BetterSqlite3(file);
   open.push(sqlite);
-  return { sqlite, db: new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+  return { sqlite, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
 }
 
 describe('migrations', () => {

@@ -5,7 +5,7 @@ import { Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending
 import { FakeClock } from '../helpers/clock';
 import { classifySmtpError } from '../../db/mail/smtp';
 import { SendingBench, smtpAccount } from '../helpers/sending';
-import { freePort, invoke, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
+import { caller, freePort, invoke, type Call, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
 import type { SendJobDetail, SendJobSummary } from '../../db/sending/types';
 
 const T0 = Date.parse('2025-03-12T08:00:00Z');
@@ -16,7 +16,7 @@ const server = (behaviour?: SmtpBehaviour, port?: number) => bench.server(behavi
 const account = smtpAccount;
 const core = (port: number, options?: Parameters<typeof bench.core>[1], dataDir?: string) => bench.core(port, options, dataDir);
 
-async function jobOf(call: (n: string, i: unknown) => Promise<any>, id: number, state?: string): Promise<SendJobDetail> {
+async function jobOf(call: Call, id: number, state?: string): Promise<SendJobDetail> {
   return call('sending.jobs.get', { id, state, limit: 1000 });
 }
 
@@ -217,7 +217,6 @@ describe('the outbox against a real SMTP server', () => {
   });
 
   it('sends nothing more to someone who unsubscribes while the job runs', async () => {
-    let c: Awaited<ReturnType<typeof core>>['c'];
     let unsubscribed = false;
     let target = 0;
     let listId = 0;
@@ -232,7 +231,7 @@ describe('the outbox against a real SMTP server', () => {
       },
     });
     const made = await core(smtp.port, { batchSize: 2 });
-    c = made.c;
+    const c = made.c;
     const w = await sendableWorld(c.registry, c.ctx.sqlite, 6);
     target = w.people[5]!;
     listId = w.listId;
@@ -343,7 +342,7 @@ describe('settings and the built-in test mailbox', () => {
     const dataDir = bench.dir();
     const c = await startCore({ dataDir, backup: { auto: false } });
     bench.track(c);
-    const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
+    const call = caller(c.registry);
     const settings = await call('sending.settings.get', {});
     expect(settings).toMatchObject({ mailbox: 'test', passwordSet: false });
     expect((await call('sending.settings.testConnection', {})).message.nl).toMatch(/testpostvak/);
@@ -358,7 +357,7 @@ describe('settings and the built-in test mailbox', () => {
     const box = await call('sending.testMailbox.list', {});
     expect(box.notice.nl).toBe('Testpostvak: niets is echt verstuurd. Deze mails zijn alleen in Schakel zelf bewaard.');
     expect(box.total).toBe(3);
-    const one = await call('sending.testMailbox.get', { id: box.messages[0].id });
+    const one = await call('sending.testMailbox.get', { id: box.messages[0]!.id });
     expect(one.text).toMatch(/Beste Lezer\d/);
     expect(one.headers.find((h: { key: string }) => h.key === 'x-schakel-testpostvak')).toBeTruthy();
   });
@@ -391,7 +390,7 @@ describe('settings and the built-in test mailbox', () => {
     const dataDir = bench.dir();
     const c = await startCore({ dataDir, now: () => new Date(clock.now()), backup: { auto: false }, sending: { worker: false, clock, limits: null } });
     bench.track(c);
-    const call = <T = any>(name: string, input: unknown) => invoke<T>(c.registry, name, input);
+    const call = caller(c.registry);
     const saved = await call('sending.settings.save', {
       ...account(smtp.port), dkimDomain: 'example.org', dkimSelector: 'schakel', dkimPrivateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });

@@ -5,7 +5,7 @@ import type { SendingOptions } from '../../db/sending/sending';
 import { sampleEditionContent } from '../../db/newsletter/sample';
 import type { TestSendResult } from '../../electron/commands/newsletter.contract';
 import { SendingBench } from '../helpers/sending';
-import { NEWSLETTER_SETTINGS, sendableWorld, type SmtpBehaviour } from '../helpers/smtp';
+import { NEWSLETTER_SETTINGS, sendableWorld, type Call, type SmtpBehaviour } from '../helpers/smtp';
 import type { SendJobDetail, SendJobSummary } from '../../db/sending/types';
 import type { EditionContent } from '../../db/shared/newsletter';
 
@@ -23,7 +23,7 @@ async function core(port: number, options: SendingOptions = {}) {
 }
 
 /** A saved draft edition (not ready) for a list. */
-async function draftEdition(call: <T = any>(name: string, input: unknown) => Promise<T>) {
+async function draftEdition(call: Call) {
   const list = await call<{ id: number }>('lists.save', {
     name: 'Partners', purposeText: 'Nieuws voor samenwerkingspartners.', language: 'nl', lawfulBasis: 'legitimate_interest', doubleOptIn: false, actor: 'Test',
   });

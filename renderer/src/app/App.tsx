@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
 import { invoke, setApiLanguage } from './api';
 import { PageHeader, SearchIcon, ToastProvider } from '../ui/ui';
 import { LANGUAGE_LIST } from './constants';
@@ -41,15 +41,15 @@ export function App() {
   setApiLanguage(lang);
 
   // No choice stored in this browser yet: follow the language saved in the data folder.
+  const followStoredLanguage = useEffectEvent((language: Lang) => {
+    if (!storedLanguage() && language !== lang) setLangState(language);
+  });
   useEffect(() => {
     if (storedLanguage()) return;
     invoke('app.info', {}).then(
-      (info) => {
-        if (!storedLanguage() && info.language !== lang) setLangState(info.language);
-      },
+      (info) => followStoredLanguage(info.language),
       () => undefined,
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

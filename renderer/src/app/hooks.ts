@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { errorMessage } from './api';
 
 export interface Loaded<T> {
@@ -14,13 +14,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  const [seenDeps, setSeenDeps] = useState(deps);
+  if (seenDeps.length !== deps.length || deps.some((d, i) => !Object.is(d, seenDeps[i]))) {
+    setSeenDeps(deps);
+    setTick((n) => n + 1);
+    setLoading(true);
+  }
+  const runLoad = useEffectEvent(() => load());
 
   useEffect(() => {
     let live = true;
-    setLoading(true);
-    loadRef.current().then(
+    runLoad().then(
       (value) => {
         if (!live) return;
         setData(value);
@@ -36,10 +40,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
+  }, [tick]);
 
-  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const reload = useCallback(() => {
+    setTick((n) => n + 1);
+    setLoading(true);
+  }, []);
   return { data, error, loading, reload };
 }
 

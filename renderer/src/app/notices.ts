@@ -24,7 +24,7 @@ export function useNotices(): Notice[] {
   const [notices, setNotices] = useState<Notice[]>([]);
   useEffect(() => {
     let live = true;
-    Promise.allSettled(providers.map((p) => p())).then((results) => {
+    void Promise.allSettled(providers.map((p) => p())).then((results) => {
       if (!live) return;
       setNotices(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])));
     });

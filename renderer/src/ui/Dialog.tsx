@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, type ReactNode } from 'react';
 import { useI18n } from '../app/i18n';
 import { FormError } from './ui';
 
@@ -17,21 +17,22 @@ export function Dialog({ title, onClose, children, footer, wide, initialFocus }:
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useI18n();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  const close = useEffectEvent(() => onClose());
+  const firstField = useEffectEvent((dialog: HTMLDialogElement) =>
+    initialFocus
+      ? document.getElementById(initialFocus)
+      : dialog.querySelector<HTMLElement>('.dialog-body input, .dialog-body select, .dialog-body textarea, .dialog-body button'),
+  );
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
-    const first = initialFocus
-      ? document.getElementById(initialFocus)
-      : dialog.querySelector<HTMLElement>('.dialog-body input, .dialog-body select, .dialog-body textarea, .dialog-body button');
-    first?.focus();
+    firstField(dialog)?.focus();
     const onCancel = (event: Event) => {
       event.preventDefault();
-      onCloseRef.current();
+      close();
     };
     dialog.addEventListener('cancel', onCancel);
     return () => {
@@ -39,7 +40,6 @@ export function Dialog({ title, onClose, children, footer, wide, initialFocus }:
       if (dialog.open) dialog.close();
       if (opener && document.contains(opener)) opener.focus();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage, invoke } from '../app/api';
 import { useI18n } from '../app/i18n';
 import { Chip } from './ui';
@@ -33,29 +33,30 @@ export function Combobox({ id, label, hideLabel, placeholder, search, onSelect, 
   const [options, setOptions] = useState<Option[]>([]);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const searchRef = useRef(search);
-  searchRef.current = search;
   const excludeKey = exclude.join(',');
+  const searchKey = `${query}\n${excludeKey}`;
+  const [answeredKey, setAnsweredKey] = useState<string | null>(null);
+  const loading = open && answeredKey !== searchKey;
+  const runSearch = useEffectEvent((q: string) => search(q));
 
   useEffect(() => {
     if (!open) return;
     let live = true;
-    setLoading(true);
+    const key = `${query}\n${excludeKey}`;
     const timer = window.setTimeout(() => {
-      searchRef.current(query).then(
+      runSearch(query).then(
         (found) => {
           if (!live) return;
           const skip = new Set(excludeKey ? excludeKey.split(',').map(Number) : []);
           setOptions(found.filter((o) => !skip.has(o.id)).slice(0, 12));
           setActive(0);
           setError(null);
-          setLoading(false);
+          setAnsweredKey(key);
         },
         (err: unknown) => {
           if (!live) return;
           setError(errorMessage(err));
-          setLoading(false);
+          setAnsweredKey(key);
         },
       );
     }, 120);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { InboxSettingsView } from '../../../electron/commands/contract';
 import { errorMessage } from '../app/api';
 import { useLoad, type Loaded } from '../app/hooks';
@@ -67,10 +67,11 @@ export function useSettingsForm<V, F extends PasswordFormState, R>({
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<R | null>(null);
 
-  useEffect(() => {
+  const [formFor, setFormFor] = useState<V | undefined>(undefined);
+  if (settings.data !== formFor) {
+    setFormFor(settings.data);
     if (settings.data) setForm(fromView(settings.data));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [settings.data]);
+  }
 
   const view = settings.data;
   const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => (f ? { ...f, [key]: value } : f));

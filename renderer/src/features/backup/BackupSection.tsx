@@ -134,15 +134,16 @@ export function BackupSection() {
 
   // A job is running (the daily backup, a move): look again until it has finished.
   const busyJob = s?.running ?? null;
+  const reloadStatus = status.reload;
+  const reloadList = list.reload;
   useEffect(() => {
     if (!busyJob) return;
     const timer = window.setTimeout(() => {
-      status.reload();
-      list.reload();
+      reloadStatus();
+      reloadList();
     }, 1000);
     return () => window.clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [busyJob, status.data]);
+  }, [busyJob, status.data, reloadStatus, reloadList]);
   return (
     <Section id="backups" title={t('backup.title')}>
       <ErrorBox message={status.error} onRetry={refresh} />
@@ -177,7 +178,7 @@ export function BackupSection() {
         />
       ) : null}
       <div className="button-row backup-now">
-        <button type="button" className="button button-primary" onClick={makeNow} disabled={running || !s}>
+        <button type="button" className="button button-primary" onClick={() => void makeNow()} disabled={running || !s}>
           {running ? t('backup.making') : t('backup.makeNow')}
         </button>
         {running ? (
@@ -267,7 +268,7 @@ export function BackupSection() {
           confirmLabel={restoreBusy ? t('backup.restoring') : t('backup.restoreConfirm')}
           busy={restoreBusy}
           error={restoreError}
-          onConfirm={restore}
+          onConfirm={() => void restore()}
           onCancel={() => setRestoring(null)}
         />
       ) : null}
@@ -342,7 +343,7 @@ function OtherFile({ onRestore }: { onRestore: (entry: BackupEntry) => void }) {
   return (
     <details className="backup-other">
       <summary>{t('backup.otherTitle')}</summary>
-      <form className="inline-form" onSubmit={inspect}>
+      <form className="inline-form" onSubmit={(e) => void inspect(e)}>
         <TextField id="backup-other-path" fieldClass="field-grow" label={t('backup.otherPath')} value={path} onChange={setPath} placeholder={t('backup.pathPlaceholder')} spellCheck={false} />
         <button type="submit" className="button" disabled={busy || !path.trim()}>
           {t('backup.inspect')}
@@ -406,7 +407,7 @@ function FolderForm({ status, onChanged }: { status: BackupStatus; onChanged: ()
           {busy ? t('backup.moving') : t('backup.useFolder')}
         </button>
         {!status.usesDefaultFolder ? (
-          <button type="button" className="button button-quiet" disabled={busy} onClick={() => save(null)}>
+          <button type="button" className="button button-quiet" disabled={busy} onClick={() => void save(null)}>
             {t('backup.defaultFolder')}
           </button>
         ) : null}
@@ -445,7 +446,7 @@ function RetentionDaysForm({ status, onChanged }: { status: BackupStatus; onChan
   };
 
   return (
-    <form className="settings-form" onSubmit={save}>
+    <form className="settings-form" onSubmit={(e) => void save(e)}>
       <h3 className="subhead">{t('backup.retentionTitle')}</h3>
       <div className="inline-form">
         <TextField id="backup-retention" fieldClass="field-days" label={t('backup.retentionLabel')} type="number" min={1} max={3650} value={days} onChange={setDays} />

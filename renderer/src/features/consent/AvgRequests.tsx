@@ -261,7 +261,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
       initialFocus="avg-kind"
       footer={<DialogFooter form="avg-form" onCancel={onClose} label={t('common.save')} busy={busy} />}
     >
-      <form id="avg-form" className="form" onSubmit={submit} noValidate>
+      <form id="avg-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         <div className="form-row">
           <ChoiceField id="avg-kind" label={t('avg.kind')} value={kind} options={AVG_KIND_LIST} optionLabel={(k) => t(`avgKind.${k}`)} onChange={setKind} hint={t(`avgKind.${kind}.hint`)} />
@@ -286,7 +286,7 @@ function NewRequestDialog({ personId, onClose, onCreated }: { personId: number |
 }
 
 export function AvgRequestDetailScreen({ id }: { id: number }) {
-  const { t, lang, formatDate } = useI18n();
+  const { t, formatDate } = useI18n();
   const toast = useToast();
   const request = useLoad<AvgRequestView>(() => invoke('avg.getRequest', { id }), [id]);
   const [extending, setExtending] = useState(false);
@@ -375,12 +375,12 @@ export function AvgRequestDetailScreen({ id }: { id: number }) {
                   {t('avg.toPerson')}
                 </a>
                 {r.kind === 'access' || r.kind === 'portability' || r.kind === 'correction' ? (
-                  <button type="button" className="button" onClick={exportData} disabled={busy}>
+                  <button type="button" className="button" onClick={() => void exportData()} disabled={busy}>
                     {busy ? t('privacy.working') : t('privacy.export')}
                   </button>
                 ) : null}
                 {r.kind === 'objection' && open ? (
-                  <button type="button" className="button" onClick={startObjection}>
+                  <button type="button" className="button" onClick={() => void startObjection()}>
                     {t('avg.recordObjection')}
                   </button>
                 ) : null}
@@ -460,7 +460,7 @@ function RequestUpdateForm({ request, onSaved }: { request: AvgRequestView; onSa
   const closing = status === 'done' || status === 'refused';
   return (
     <Section title={t('avg.handling')}>
-      <form className="form" onSubmit={save} noValidate>
+      <form className="form" onSubmit={(e) => void save(e)} noValidate>
         <FormError message={error} />
         <div className="form-row">
           <ChoiceField id="avg-status" label={t('avg.status')} value={status} options={AVG_STATUS_LIST} optionLabel={(s) => t(`avgStatus.${s}`)} onChange={setStatus} />
@@ -519,7 +519,7 @@ function ExtendDialog({ request, onClose, onDone }: { request: AvgRequestView; o
       initialFocus="avg-extend-reason"
       footer={<DialogFooter form="avg-extend-form" onCancel={onClose} label={t('avg.extendSubmit')} busyLabel={t('avg.extendSubmit')} busy={busy} />}
     >
-      <form id="avg-extend-form" className="form" onSubmit={submit} noValidate>
+      <form id="avg-extend-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         <p>{t('avg.extendText', { date: formatDate(request.deadlineOn) })}</p>
         <TextAreaField id="avg-extend-reason" label={t('avg.extensionReason')} rows={3} value={reason} onChange={setReason} hint={t('avg.extendReasonHint')} />

@@ -213,7 +213,7 @@ export function SubscribeDialog({ target, onClose, onDone }: { target: Subscribe
       initialFocus="subscribe-list"
       footer={<DialogFooter form="subscribe-form" onCancel={onClose} label={target.kind === 'many' ? tc('subscribe.submitMany', target.personIds.length, { count: formatNumber(target.personIds.length) }) : t('subscribe.submit')} busy={busy} disabled={!detail} />}
     >
-      <form id="subscribe-form" className="form" onSubmit={submit} noValidate>
+      <form id="subscribe-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         {target.kind === 'many' ? <p className="subscribe-who">{target.description}</p> : null}
         <Field id="subscribe-list" label={t('subscribe.list')} error={lists.error ?? undefined}>
@@ -359,7 +359,7 @@ export function UnsubscribeDialog({
       initialFocus="unsubscribe-submit"
       footer={<DialogFooter id="unsubscribe-submit" form="unsubscribe-form" onCancel={onClose} label={t('unsubscribe.submit')} busy={busy} />}
     >
-      <form id="unsubscribe-form" className="form" onSubmit={submit} noValidate>
+      <form id="unsubscribe-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         <fieldset className="field">
           <legend className="field-label">{t('unsubscribe.from')}</legend>
@@ -441,7 +441,7 @@ export function ConfirmSignupDialog({
       onClose={onClose}
       footer={<DialogFooter form="confirm-signup-form" onCancel={onClose} label={t('confirmSignup.submit')} busy={busy} />}
     >
-      <form id="confirm-signup-form" className="form" onSubmit={submit} noValidate>
+      <form id="confirm-signup-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         <p className="muted">{t('confirmSignup.text')}</p>
         <div className="form-row">

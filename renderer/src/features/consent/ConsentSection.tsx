@@ -228,13 +228,13 @@ export function PrivacySection({ personId, name }: { personId: number; name: str
       <ErrorBox message={error} />
       <div className="privacy-actions">
         <div className="privacy-action">
-          <button type="button" className="button" onClick={() => download('proof')} disabled={busy !== null}>
+          <button type="button" className="button" onClick={() => void download('proof')} disabled={busy !== null}>
             {busy === 'proof' ? t('privacy.working') : t('privacy.proof')}
           </button>
           <p className="hint">{t('privacy.proofHint')}</p>
         </div>
         <div className="privacy-action">
-          <button type="button" className="button" onClick={() => download('export')} disabled={busy !== null}>
+          <button type="button" className="button" onClick={() => void download('export')} disabled={busy !== null}>
             {busy === 'export' ? t('privacy.working') : t('privacy.export')}
           </button>
           <p className="hint">{t('privacy.exportHint')}</p>

@@ -145,7 +145,7 @@ export function EraseDialog({
       onClose={onClose}
       wide
       initialFocus="erase-confirm-word"
-      footer={<DialogFooter onCancel={onClose} onConfirm={erase} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={!ready || !p} danger />}
+      footer={<DialogFooter onCancel={onClose} onConfirm={() => void erase()} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={!ready || !p} danger />}
     >
       <FormError message={error} />
       <ErrorBox message={preview.error} onRetry={preview.reload} />

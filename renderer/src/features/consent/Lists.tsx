@@ -117,7 +117,7 @@ function AddressLookupSection() {
   return (
     <Section id="lookup" title={t('lookup.title')}>
       <p className="muted">{t('lookup.text')}</p>
-      <form className="inline-form lookup-form" onSubmit={lookup}>
+      <form className="inline-form lookup-form" onSubmit={(e) => void lookup(e)}>
         <TextField id="lookup-email" fieldClass="field-grow" label={t('field.email')} type="email" value={email} onChange={setEmail} autoComplete="off" spellCheck={false} />
         <button type="submit" className="button" disabled={busy || !email.trim()}>
           {t('lookup.submit')}
@@ -242,7 +242,7 @@ export function ListDetailScreen({ id }: { id: number }) {
           confirmLabel={l.archived ? t('list.unarchive') : t('list.archive')}
           busy={archiving.busy}
           error={archiving.error}
-          onConfirm={toggleArchive}
+          onConfirm={() => void toggleArchive()}
           onCancel={archiving.cancel}
         />
       ) : null}
@@ -362,7 +362,7 @@ function ListFormView({ id, initial, hasSignups }: { id: number | null; initial:
   return (
     <div className="page">
       <PageHeader title={id ? t('list.editTitle') : t('list.newTitle')} back={{ to: back, label: t('common.back') }} />
-      <form id="list-form" className="form card form-card" onSubmit={submit} noValidate aria-label={id ? t('list.editTitle') : t('list.newTitle')}>
+      <form id="list-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={id ? t('list.editTitle') : t('list.newTitle')}>
         {error ? (
           <div className="alert alert-error" role="alert">
             <p>{error}</p>

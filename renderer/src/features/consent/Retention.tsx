@@ -52,7 +52,7 @@ function RetentionForm({ initial }: { initial: RetentionSettings }) {
   };
 
   return (
-    <form className="form" onSubmit={save} noValidate>
+    <form className="form" onSubmit={(e) => void save(e)} noValidate>
       <p className="muted">{t('retention.intro')}</p>
       <ErrorBox message={error} />
       <div className="form-row form-row-3">
@@ -230,7 +230,7 @@ function ApplyDialog({
       title={t('retention.confirmTitle')}
       onClose={onClose}
       initialFocus="retention-word"
-      footer={<DialogFooter onCancel={onClose} onConfirm={apply} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={typed.trim().toUpperCase() !== word} danger />}
+      footer={<DialogFooter onCancel={onClose} onConfirm={() => void apply()} label={t('erase.submit')} busyLabel={t('erase.busy')} busy={busy} disabled={typed.trim().toUpperCase() !== word} danger />}
     >
       <FormError message={error} />
       <div className="alert alert-warning">

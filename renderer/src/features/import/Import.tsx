@@ -182,7 +182,7 @@ export function ImportScreen() {
         ))}
       </ol>
       <ErrorBox message={error} />
-      {step === 'choose' ? <ChooseStep busy={busy} onFile={readFile} /> : null}
+      {step === 'choose' ? <ChooseStep busy={busy} onFile={(v) => void readFile(v)} /> : null}
       {step === 'map' && preview ? (
         <MapStep
           preview={preview}
@@ -191,8 +191,8 @@ export function ImportScreen() {
           duplicates={duplicates}
           onDuplicates={setDuplicates}
           busy={busy}
-          onValidate={validate}
-          onCancel={cancel}
+          onValidate={() => void validate()}
+          onCancel={() => void cancel()}
         />
       ) : null}
       {step === 'check' && report ? (
@@ -203,8 +203,8 @@ export function ImportScreen() {
           onKind={(name, kind) => setKinds((k) => ({ ...k, [name]: kind }))}
           busy={busy}
           onBack={() => setStep('map')}
-          onCommit={commit}
-          onCancel={cancel}
+          onCommit={() => void commit()}
+          onCancel={() => void cancel()}
         />
       ) : null}
       {step === 'run' ? <RunStep progress={progress} /> : null}

@@ -55,12 +55,13 @@ export function MailboxNavBadge() {
   const [count, setCount] = useState(0);
   useEffect(() => {
     let live = true;
-    const load = () =>
-      invoke('inbox.summary', {}).then(
+    const load = () => {
+      void invoke('inbox.summary', {}).then(
         (s) => live && setCount(s.openReview),
         () => undefined,
       );
-    void load();
+    };
+    load();
     window.addEventListener(CHANGED, load);
     window.addEventListener('hashchange', load);
     return () => {
@@ -470,7 +471,8 @@ function MailboxHistory({ version }: { version: number }) {
 function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (item: ReviewItemView, message: ActedMessage) => void }) {
   const { t, lang, formatDateTime, formatDate } = useI18n();
   const [picked, setPicked] = useState<Option | null>(null);
-  const [pickedLists, setPickedLists] = useState<ReviewItemView['lists']>([]);
+  const [loadedLists, setLoadedLists] = useState<{ personId: number; lists: ReviewItemView['lists'] } | null>(null);
+  const pickedLists = picked && loadedLists?.personId === picked.id ? loadedLists.lists : [];
   const actorField = useRequiredActor('inbox-actor');
   const [confirm, setConfirm] = useState<Confirmable | null>(null);
   const [busy, setBusy] = useState(false);
@@ -478,11 +480,12 @@ function ReviewItemDetail({ item, onActed }: { item: ReviewItemView; onActed: (i
   const open = item.status === 'open';
 
   useEffect(() => {
-    setPickedLists([]);
     if (!picked) return;
     let live = true;
     invoke('consent.person', { personId: picked.id }).then(
-      (p) => live && setPickedLists(p.subscriptions.map((s) => ({ listId: s.listId, listName: s.listName, status: s.status }))),
+      (p) =>
+        live &&
+        setLoadedLists({ personId: picked.id, lists: p.subscriptions.map((s) => ({ listId: s.listId, listName: s.listName, status: s.status })) }),
       (err: unknown) => live && setError(errorMessage(err)),
     );
     return () => {

@@ -80,7 +80,7 @@ export function MailboxSettingsSection() {
       {settings.loading && !view ? <Loading /> : null}
       {view && form ? (
         <MailProviderChoice purpose="mailbox">
-        <form id="imap-form" className="form imap-form" onSubmit={submit} noValidate data-testid="imap-form">
+        <form id="imap-form" className="form imap-form" onSubmit={(e) => void submit(e)} noValidate data-testid="imap-form">
           <p className="muted">{t('imap.intro')}</p>
           <FormError message={error} />
           <div className="form-row">

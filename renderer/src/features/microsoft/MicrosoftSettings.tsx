@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 import type { MicrosoftStatus, MicrosoftTestResult, MsMailboxMethod, MsProvider, MsSendMethod } from '../../../../electron/commands/contract';
 import { invoke } from '../../app/api';
 import { useI18n } from '../../app/i18n';
@@ -62,9 +62,10 @@ function MicrosoftPanel({ purpose, status, setStatus }: { purpose: Purpose; stat
     }
   };
   // A sign-in still waiting (the screen was left and opened again) is followed further.
-  useEffect(() => {
+  const followWaiting = useEffectEvent(() => {
     if (status.signIn.state === 'waiting') waitUntilDone().catch(fail);
-  }, []);
+  });
+  useEffect(() => followWaiting(), []);
 
   const signIn = async () => {
     setError(null);

@@ -113,7 +113,7 @@ export function EditionTestSendDialog({
         </>
       }
     >
-      <form id="test-send-form" className="form" onSubmit={submit} noValidate>
+      <form id="test-send-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <p className="muted">{t('news.test.intro')}</p>
         <p className="muted" data-testid="test-send-view-as">
           {viewAs ? t('news.test.viewAs', { name: viewAs.name }) : t('news.test.placeholders')}

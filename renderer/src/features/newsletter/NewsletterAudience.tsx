@@ -27,7 +27,7 @@ export function NewsletterAudience({ audience, onChange }: { audience: Audience;
 
   useEffect(() => {
     let live = true;
-    invoke('newsletter.audience.summary', { audience: debounced }).then(
+    invoke('newsletter.audience.summary', { audience: JSON.parse(key) as Audience }).then(
       (s) => {
         if (!live) return;
         setSummary(s);
@@ -40,7 +40,6 @@ export function NewsletterAudience({ audience, onChange }: { audience: Audience;
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   const narrowed = audience.organisationKinds.length + audience.pilotIds.length + audience.regions.length + audience.tags.length;

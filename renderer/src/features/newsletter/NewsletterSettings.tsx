@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { NewsletterSettingsView } from '../../../../electron/commands/contract';
 import { invoke } from '../../app/api';
 import { ErrorBox, Loading, PageHeader, TextAreaField, TextField, useFormSave, useToast } from '../../ui/ui';
@@ -47,9 +47,11 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
   const [missing, setMissing] = useState(initial.missing);
   const { busy, error, issues, save } = useFormSave('newsletter-settings-form');
 
-  useEffect(() => {
+  const [missingFor, setMissingFor] = useState(initial);
+  if (missingFor !== initial) {
+    setMissingFor(initial);
     setMissing(initial.missing);
-  }, [initial]);
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -74,7 +76,7 @@ function SettingsForm({ initial }: { initial: NewsletterSettingsView }) {
   );
 
   return (
-    <form id="newsletter-settings-form" className="form card form-card" onSubmit={submit} noValidate aria-label={t('news.settings.title')}>
+    <form id="newsletter-settings-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t('news.settings.title')}>
       {error ? (
         <div className="alert alert-error" role="alert">
           <p>{error}</p>

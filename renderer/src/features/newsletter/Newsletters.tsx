@@ -154,7 +154,7 @@ function NewEditionDialog({ editions, onClose }: { editions: EditionSummary[]; o
       initialFocus="new-edition-title"
       footer={<DialogFooter form="new-edition-form" onCancel={onClose} label={t('news.create')} busy={busy} />}
     >
-      <form id="new-edition-form" className="form" onSubmit={submit} noValidate>
+      <form id="new-edition-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <ErrorBox message={error} />
         <TextField id="new-edition-title" label={t('news.field.title')} value={title} onChange={setTitle} hint={t('news.newTitleHint')} />
         {editions.length > 0 ? (

@@ -62,7 +62,7 @@ export function InteractionDialog({ prefill, onClose, onSaved }: { prefill?: Int
       initialFocus="interaction-summary"
       footer={<DialogFooter form="interaction-form" onCancel={onClose} label={t('common.save')} busy={busy} />}
     >
-      <form id="interaction-form" className="form" onSubmit={submit} noValidate>
+      <form id="interaction-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error} />
         <SegmentedField legend={t('interaction.kind')} name="interaction-kind" options={INTERACTION_KIND_LIST} value={kind} onChange={setKind} label={(k) => t(`interaction.${k}`)} />
         <TextField

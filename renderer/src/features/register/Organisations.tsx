@@ -243,7 +243,7 @@ export function OrganisationDetailScreen({ id }: { id: number }) {
           danger
           busy={deletion.busy}
           error={deletion.error}
-          onConfirm={remove}
+          onConfirm={() => void remove()}
           onCancel={deletion.cancel}
         />
       ) : null}
@@ -309,7 +309,7 @@ function OrganisationForm({ id, initial }: { id: number | null; initial: OrgForm
   return (
     <div className="page">
       <PageHeader title={id ? t('organisation.editTitle') : t('organisation.newTitle')} back={{ to: back, label: t('common.back') }} />
-      <form id="organisation-form" className="form card form-card" onSubmit={submit} noValidate aria-label={id ? t('organisation.editTitle') : t('organisation.newTitle')}>
+      <form id="organisation-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={id ? t('organisation.editTitle') : t('organisation.newTitle')}>
         {error ? (
           <div className="alert alert-error" role="alert">
             <p>{error}</p>

@@ -135,7 +135,7 @@ export function PeopleScreen() {
             <button type="button" className={selecting ? 'button button-pressed' : 'button'} aria-pressed={selecting} onClick={() => setSelecting((v) => !v)}>
               {t('bulk.start')}
             </button>
-            <button type="button" className="button" onClick={exportCsv} disabled={exporting}>
+            <button type="button" className="button" onClick={() => void exportCsv()} disabled={exporting}>
               {exporting ? t('people.exporting') : t('people.export')}
             </button>
             <a className="button button-primary" href={href('/people/new')}>
@@ -228,7 +228,7 @@ export function PeopleScreen() {
           >
             {t('bulk.subscribeSelected')}
           </button>
-          <button type="button" className="button button-small" disabled={!total || collecting} onClick={subscribeFound}>
+          <button type="button" className="button button-small" disabled={!total || collecting} onClick={() => void subscribeFound()}>
             {collecting ? t('bulk.collecting') : tc('bulk.subscribeFound', total ?? 0, { count: formatNumber(total ?? 0) })}
           </button>
           {selected.size ? (

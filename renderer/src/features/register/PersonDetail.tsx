@@ -131,7 +131,7 @@ export function PersonDetailScreen({ id }: { id: number }) {
           danger
           busy={deletion.busy}
           error={deletion.error}
-          onConfirm={remove}
+          onConfirm={() => void remove()}
           onCancel={deletion.cancel}
         />
       ) : null}
@@ -201,12 +201,12 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
                 <label className="visually-hidden" htmlFor={`role-${pp.pilotId}`}>
                   {t('person.roleIn', { pilot: name })}
                 </label>
-                <PilotRoleSelect id={`role-${pp.pilotId}`} value={pp.role} disabled={busy} onChange={(r) => setPilotRole(pp.pilotId, r, t('person.roleChanged'))} />
+                <PilotRoleSelect id={`role-${pp.pilotId}`} value={pp.role} disabled={busy} onChange={(r) => void setPilotRole(pp.pilotId, r, t('person.roleChanged'))} />
                 <button
                   type="button"
                   className="link-button"
                   disabled={busy}
-                  onClick={() => setPilotRole(pp.pilotId, null, t('person.removedFromPilot', { pilot: name }))}
+                  onClick={() => void setPilotRole(pp.pilotId, null, t('person.removedFromPilot', { pilot: name }))}
                   aria-label={t('person.removeFromPilot', { pilot: name })}
                 >
                   {t('common.remove')}
@@ -219,11 +219,12 @@ function PersonPilots({ person, onChanged }: { person: PersonDetail; onChanged: 
       {available.length > 0 ? (
         <form
           className="inline-form"
-          onSubmit={async (e) => {
+          onSubmit={(e) => {
             e.preventDefault();
             if (!pilotId) return;
-            const ok = await setPilotRole(Number(pilotId), role, t('person.addedToPilot'));
-            if (ok) setPilotId('');
+            void setPilotRole(Number(pilotId), role, t('person.addedToPilot')).then((ok) => {
+              if (ok) setPilotId('');
+            });
           }}
         >
           <Field id="add-pilot" label={t('person.addToPilot')}>

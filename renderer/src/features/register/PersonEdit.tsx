@@ -171,7 +171,7 @@ function PersonForm({ id, initial }: { id: number | null; initial: FormState }) 
   return (
     <div className="page">
       <PageHeader title={id ? t('person.editTitle') : t('person.newTitle')} back={{ to: back, label: t('common.back') }} />
-      <form id="person-form" className="form card form-card" onSubmit={submit} noValidate aria-label={id ? t('person.editTitle') : t('person.newTitle')}>
+      <form id="person-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={id ? t('person.editTitle') : t('person.newTitle')}>
         {error ? (
           <div className="alert alert-error" role="alert">
             <p>{error}</p>

@@ -145,12 +145,12 @@ function PilotPeople({ pilot, onChanged }: { pilot: PilotDetail; onChanged: () =
               <label className="visually-hidden" htmlFor={`pilot-role-${person.id}`}>
                 {t('pilot.roleOf', { name: person.name })}
               </label>
-              <PilotRoleSelect id={`pilot-role-${person.id}`} value={person.role} disabled={busy} onChange={(r) => setPersonRole(person.id, r, t('person.roleChanged'))} />
+              <PilotRoleSelect id={`pilot-role-${person.id}`} value={person.role} disabled={busy} onChange={(r) => void setPersonRole(person.id, r, t('person.roleChanged'))} />
               <button
                 type="button"
                 className="link-button"
                 disabled={busy}
-                onClick={() => setPersonRole(person.id, null, t('pilot.personRemoved', { name: person.name }))}
+                onClick={() => void setPersonRole(person.id, null, t('pilot.personRemoved', { name: person.name }))}
                 aria-label={t('pilot.removePerson', { name: person.name })}
               >
                 {t('common.remove')}
@@ -161,10 +161,12 @@ function PilotPeople({ pilot, onChanged }: { pilot: PilotDetail; onChanged: () =
       )}
       <form
         className="inline-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
           if (!adding) return;
-          if (await setPersonRole(adding.id, role, t('pilot.personAdded', { name: adding.label }))) setAdding(null);
+          void setPersonRole(adding.id, role, t('pilot.personAdded', { name: adding.label })).then((ok) => {
+            if (ok) setAdding(null);
+          });
         }}
       >
         <div className="field field-grow">
@@ -262,7 +264,7 @@ function PilotEditForm({ id, initial }: { id: number; initial: PilotForm }) {
   return (
     <div className="page">
       <PageHeader title={t('pilot.editTitle')} back={{ to: `/pilots/${id}`, label: t('common.back') }} />
-      <form id="pilot-form" className="form card form-card" onSubmit={submit} noValidate aria-label={t('pilot.editTitle')}>
+      <form id="pilot-form" className="form card form-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t('pilot.editTitle')}>
         <FormError message={error} />
         <div className="form-row">
           <TextField id="pilot-name" label={t('pilot.name')} value={form.name} onChange={(v) => set('name', v)} error={issues.get('name')} />

@@ -147,7 +147,7 @@ export function Timeline({ entries, onChanged, onLog, context }: TimelineProps) 
           danger
           busy={busy}
           error={error}
-          onConfirm={confirmDelete}
+          onConfirm={() => void confirmDelete()}
           onCancel={() => setDeleting(null)}
         />
       ) : null}

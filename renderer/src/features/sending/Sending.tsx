@@ -581,7 +581,11 @@ function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () 
   const [days, setDays] = useState(String(keepDays));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setDays(String(keepDays)), [keepDays]);
+  const [daysFor, setDaysFor] = useState(keepDays);
+  if (daysFor !== keepDays) {
+    setDaysFor(keepDays);
+    setDays(String(keepDays));
+  }
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const n = Number(days);
@@ -602,7 +606,7 @@ function MailboxKeepDays({ keepDays, onSaved }: { keepDays: number; onSaved: () 
     }
   };
   return (
-    <form className="card form-card" onSubmit={save} noValidate data-testid="test-mailbox-keep">
+    <form className="card form-card" onSubmit={(e) => void save(e)} noValidate data-testid="test-mailbox-keep">
       <p className="muted">{tc('mailbox.keepText', keepDays, { count: formatNumber(keepDays) })}</p>
       <FormError message={error} />
       <div className="inline-form">

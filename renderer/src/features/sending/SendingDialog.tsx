@@ -48,7 +48,7 @@ export function SendEditionDialog({ editionId, editionNumber, onClose }: { editi
       initialFocus="send-confirm"
       footer={<DialogFooter id="send-confirm" form="send-edition-form" onCancel={onClose} label={later ? t('send.confirmLater') : t('send.confirm')} busy={busy} busyLabel={t('send.busy')} disabled={!settings.data || !audience.data} />}
     >
-      <form id="send-edition-form" className="form" onSubmit={submit} noValidate>
+      <form id="send-edition-form" className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError message={error ?? audience.error ?? settings.error} />
         <div className="send-audience" data-testid="send-audience">
           <span className="send-audience-label">{t('send.audience')}</span>

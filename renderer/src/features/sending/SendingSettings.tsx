@@ -79,7 +79,7 @@ export function SendingSettingsSection() {
       {settings.loading && !view ? <Loading /> : null}
       {view && form ? (
         <MailProviderChoice purpose="sending">
-        <form id="smtp-form" className="form smtp-form" onSubmit={submit} noValidate data-testid="smtp-form">
+        <form id="smtp-form" className="form smtp-form" onSubmit={(e) => void submit(e)} noValidate data-testid="smtp-form">
           <p className="muted">{t('smtp.intro')}</p>
           {view.mailbox === 'test' ? (
             <div className="send-test-banner" role="note">

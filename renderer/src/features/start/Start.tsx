@@ -81,7 +81,7 @@ export function StartScreen() {
             <a className="button" href={href('/import')}>
               {t('start.importCsv')}
             </a>
-            <button type="button" className="button button-primary" onClick={loadDemo} disabled={loadingDemo}>
+            <button type="button" className="button button-primary" onClick={() => void loadDemo()} disabled={loadingDemo}>
               {loadingDemo ? t('start.demoLoading') : t('start.loadDemo')}
             </button>
           </div>
