@@ -143,7 +143,7 @@ const DEFAULT_RETRY = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000
 
 type Outcome = { kind: 'sent'; response: string } | { kind: 'error'; error: SmtpErrorLike } | { kind: 'uncertain'; error: SmtpErrorLike };
 
-type Write = { kind: 'sending'; r: Prepared; at: string } | { kind: 'outcome'; r: Prepared; o: Outcome };
+type Write = { kind: 'sending'; r: Prepared; at: string } | { kind: 'outcome'; r: Prepared; o: Outcome } | { kind: 'release'; r: Prepared };
 
 /**
  * Group commit: writes added while a commit runs (or in the same tick) go into the next one, so many outcomes share
@@ -526,6 +526,11 @@ export class SendWorker {
               await sql`UPDATE send_recipients SET state = 'sending', email = v.column2, attempts = v.column3, message_id = v.column4,
                 attempted_at = v.column5, updated_at = v.column5 FROM (VALUES ${values}) AS v WHERE send_recipients.id = v.column1`.execute(trx);
             }
+            for (const w of writes) {
+              if (w.kind !== 'release') continue;
+              await trx.updateTable('send_recipients').set({ state: 'queued', attempts: w.r.attempts - 1, attempted_at: null, updated_at: doneAt })
+                .where('id', '=', w.r.rowId).execute();
+            }
             const sentPeople: number[] = [];
             const sentRows: number[] = [];
             let accepted = 0;
@@ -587,23 +592,46 @@ export class SendWorker {
         });
 
         let nextIndex = 0;
+        const take = (): Prepared | null => (nextIndex < ready.length && !fault && !this.stopped ? ready[nextIndex++]! : null);
+        const mark = (r: Prepared): Promise<void> => {
+          const p = writer.add({ kind: 'sending', r, at: new Date(this.clock.now()).toISOString() });
+          p.catch(() => {});
+          return p;
+        };
+        // A lane marks its next message "sending" (durably) while the current one is with the transport, so commits
+        // overlap the SMTP exchange. At most two messages per lane are marked without an outcome: with inFlight / 2
+        // lanes, after a crash at most inFlight rows can be uncertain.
         const lane = async () => {
           let answered: Promise<void> | null = null;
-          while (nextIndex < ready.length && !fault && !this.stopped) {
-            const r = ready[nextIndex++]!;
-            // Durable before the transport has it, together with the previous outcome of this lane (same or earlier
-            // commit): after a crash at most one message per lane can be uncertain.
-            await writer.add({ kind: 'sending', r, at: new Date(this.clock.now()).toISOString() });
+          let next = take();
+          let marked = next ? mark(next) : null;
+          while (next) {
+            const r = next;
+            await marked;
+            if (fault || this.stopped) {
+              // Marked but never handed over: back in the queue, no attempt used.
+              answered = writer.add({ kind: 'release', r });
+              answered.catch(() => {});
+              break;
+            }
+            next = take();
+            marked = next ? mark(next) : null;
             const gate: Gate = { transmitted: false };
             const o = await this.sendOne(transport, job, editionNumber, r, mergers[r.language](r.merge), t, letter.unsubscribeAddress, gate);
             // No answer after the final dot of DATA: uncertain, never retried silently. An answer (4xx/5xx) is an answer.
             const outcome: Outcome = o.kind === 'error' && gate.transmitted && !o.error.responseCode ? { kind: 'uncertain', error: o.error } : o;
             answered = writer.add({ kind: 'outcome', r, o: outcome });
             answered.catch(() => {});
+            if (next && (fault || this.stopped)) {
+              await marked;
+              answered = writer.add({ kind: 'release', r: next });
+              answered.catch(() => {});
+              next = null;
+            }
           }
           await answered;
         };
-        await Promise.all(Array.from({ length: Math.min(inFlight, ready.length) }, lane));
+        await Promise.all(Array.from({ length: Math.min(Math.max(1, Math.floor(inFlight / 2)), ready.length) }, lane));
 
         const doneAt = new Date(this.clock.now()).toISOString();
         if (connectionErrors && !sent) {
