@@ -201,6 +201,8 @@ export function ListDetailScreen({ id }: { id: number }) {
             />
             <p className="hint">{t(`basis.${l.lawfulBasis}.explain`)}</p>
           </Section>
+        </div>
+        <div className="detail-side">
           <Section title={t('list.purpose')}>
             {l.purpose ? (
               <>
@@ -231,10 +233,8 @@ export function ListDetailScreen({ id }: { id: number }) {
             ) : null}
           </Section>
         </div>
-        <div className="detail-side">
-          <Members listId={id} />
-        </div>
       </div>
+      <Members listId={id} />
       {archiving.open ? (
         <ConfirmDialog
           title={l.archived ? t('list.unarchiveTitle') : t('list.archiveTitle')}
