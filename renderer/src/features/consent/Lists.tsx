@@ -309,7 +309,7 @@ function Members({ listId }: { listId: number }) {
     <Section
       title={t('list.members')}
       actions={
-        <button type="button" className="button button-small" onClick={exportCsv} disabled={exporting || total === 0}>
+        <button type="button" className="button button-small" onClick={() => void exportCsv()} disabled={exporting || total === 0}>
           {exporting ? t('list.exporting') : t('list.export')}
         </button>
       }
