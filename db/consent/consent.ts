@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, type DbOrTx } from '../store/connection';
-import { isValidEmail, normaliseEmail } from '../shared/text';
+import { fold, isValidEmail, normaliseEmail } from '../shared/text';
 import { CommandError, notFound } from '../shared/errors';
 import {
   LABELS, step, type ConsentMethod, type ReplayEvent, type SubscriptionState, type UnsubscribeChannel,
 } from './consent-model';
-import { fullName } from '../register/people';
+import { csvDocument, fullName } from '../register/people';
 import { suppressionsFor, type AddressHasher } from './suppression';
 import type { Language } from '../shared/register';
 import type { AddressLookup, AddressView, BulkSubscribeResult, CheckResult, ConsentEventView, ConsentRecordInput, ConsentVerdict, ListMember, MailingListDetail, MailingListSummary, PersonConsent, PurposeVersionView, SubscribeResult, SubscriptionView, UnsubscribeResult, VerdictReason } from './types';
@@ -122,30 +122,78 @@ export async function archiveMailingList(db: DbOrTx, id: number, archived: boole
   if (!res.numUpdatedRows) throw notFound({ nl: 'Verzendlijst', en: 'Mailing list' });
 }
 
-export async function listMembers(
-  db: DbOrTx, listId: number, f: { status?: SubscriptionStatus | null; offset?: number; limit?: number },
-): Promise<{ total: number; rows: ListMember[] }> {
-  await loadList(db, listId);
-  let base = db.selectFrom('subscriptions').innerJoin('people', 'people.id', 'subscriptions.person_id')
+export type MemberSort = 'name' | 'email' | 'status' | 'since';
+
+export interface MemberFilter {
+  query?: string | null;
+  status?: SubscriptionStatus | null;
+  sort?: MemberSort;
+  desc?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+function filteredMembers(db: DbOrTx, listId: number, f: MemberFilter) {
+  let q = db.selectFrom('subscriptions').innerJoin('people', 'people.id', 'subscriptions.person_id')
     .leftJoin('organisations', 'organisations.id', 'people.organisation_id')
     .leftJoin('purpose_versions', 'purpose_versions.id', 'subscriptions.purpose_version_id')
     .where('subscriptions.list_id', '=', listId);
-  if (f.status) base = base.where('subscriptions.status', '=', f.status);
-  const [rows, count] = await Promise.all([
-    base.select([
-      'people.id', 'people.first_name', 'people.last_name', 'organisations.name as org', 'subscriptions.status', 'subscriptions.since',
-      'purpose_versions.version',
-      sql<string | null>`(SELECT email FROM person_emails pe WHERE pe.person_id = people.id AND pe.is_primary = 1)`.as('email'),
-    ]).orderBy('people.sort_key').orderBy('people.id').limit(f.limit ?? 200).offset(f.offset ?? 0).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  for (const term of fold(f.query ?? '').split(' ').filter(Boolean)) {
+    const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+    q = q.where(sql<boolean>`people.search_text LIKE ${`%${escaped}%`} ESCAPE '\\'`);
+  }
+  return q;
+}
+
+const memberEmail = sql<string | null>`(SELECT email FROM person_emails pe WHERE pe.person_id = people.id AND pe.is_primary = 1)`;
+
+function memberRows(db: DbOrTx, listId: number, f: MemberFilter) {
+  let q = filteredMembers(db, listId, f);
+  if (f.status) q = q.where('subscriptions.status', '=', f.status);
+  const dir = f.desc ? 'desc' : 'asc';
+  let s = q.select([
+    'people.id', 'people.first_name', 'people.last_name', 'organisations.name as org', 'subscriptions.status', 'subscriptions.since',
+    'purpose_versions.version', memberEmail.as('email'),
   ]);
+  if (f.sort === 'email') s = s.orderBy(sql`${memberEmail} IS NULL`).orderBy(sql`lower(${memberEmail})`, dir);
+  else if (f.sort === 'status') s = s.orderBy('subscriptions.status', dir);
+  else if (f.sort === 'since') s = s.orderBy('subscriptions.since', dir);
+  return s.orderBy('people.sort_key', f.sort && f.sort !== 'name' ? 'asc' : dir).orderBy('people.id', dir);
+}
+
+/** One page of a list's members, with the total of the filtered view and a count per status (search applied, status not). */
+export async function listMembers(
+  db: DbOrTx, listId: number, f: MemberFilter,
+): Promise<{ total: number; counts: Record<SubscriptionStatus, number>; rows: ListMember[] }> {
+  await loadList(db, listId);
+  const [rows, byStatus] = await Promise.all([
+    memberRows(db, listId, f).limit(f.limit ?? 200).offset(f.offset ?? 0).execute(),
+    filteredMembers(db, listId, f).select(['subscriptions.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('subscriptions.status').execute(),
+  ]);
+  const counts: Record<SubscriptionStatus, number> = { pending: 0, subscribed: 0, unsubscribed: 0 };
+  for (const c of byStatus) counts[c.status] = Number(c.n);
+  const total = f.status ? counts[f.status] : Object.values(counts).reduce((a, b) => a + b, 0);
   return {
-    total: Number(count.n),
+    total,
+    counts,
     rows: rows.map((r) => ({
       personId: r.id, name: fullName(r.first_name, r.last_name), email: r.email, organisationName: r.org, status: r.status,
       since: r.since, purposeVersion: r.version,
     })),
   };
+}
+
+const MEMBER_STATUS_NAMES: Record<SubscriptionStatus, string> = { subscribed: 'aangemeld', pending: 'wacht op bevestiging', unsubscribed: 'afgemeld' };
+
+/** CSV of the current view of a list's members (search, status and sort as on screen, all pages). */
+export async function exportMembersCsv(db: DbOrTx, listId: number, f: MemberFilter): Promise<{ csv: string; count: number; slug: string }> {
+  const list = await loadList(db, listId);
+  const rows = await memberRows(db, listId, f).execute();
+  const csv = csvDocument(
+    ['naam', 'e-mail', 'organisatie', 'status', 'sinds', 'doelversie'],
+    rows.map((r) => [fullName(r.first_name, r.last_name), r.email, r.org, MEMBER_STATUS_NAMES[r.status], r.since, r.version]),
+  );
+  return { csv, count: rows.length, slug: list.slug ?? `lijst-${list.id}` };
 }
 
 const DEFAULT_LISTS: (Omit<ListInput, 'actor'> & { slug: string })[] = [

@@ -406,11 +406,17 @@ export async function peopleFacets(db: DbOrTx) {
   };
 }
 
-function csvField(value: string | number | null | undefined): string {
+export function csvField(value: string | number | null | undefined): string {
   const s = value === null || value === undefined ? '' : String(value);
   // Formula injection guard for spreadsheet programs.
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Semicolon-separated with a BOM and CRLF so Excel (NL) opens it directly; every field formula-neutralised. */
+export function csvDocument(header: string[], rows: (string | number | null | undefined)[][]): string {
+  const lines = [header.map(csvField).join(';'), ...rows.map((r) => r.map(csvField).join(';'))];
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
 }
 
 /** CSV of the filtered people, semicolon-separated with a BOM so Excel (NL) opens it directly. */

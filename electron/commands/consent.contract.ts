@@ -45,19 +45,26 @@ export interface SuppressionHit {
   since: string;
 }
 
+const memberFilter = z.strictObject({
+  listId: id,
+  query: singleLine().max(200).nullish(),
+  status: z.enum(SUBSCRIPTION_STATUSES).nullish(),
+  sort: z.enum(['name', 'email', 'status', 'since']).default('name'),
+  desc: z.boolean().default(false),
+});
+
 export const consentContract = {
   'lists.list': command(z.strictObject({ includeArchived: z.boolean().default(false) })).returns<MailingListSummary[]>(),
   'lists.get': command(z.strictObject({ id })).returns<MailingListDetail>(),
   'lists.save': command(listInput).returns<{ id: number; purposeVersionId: number; newVersion: boolean }>(),
   'lists.archive': command(z.strictObject({ id, archived: z.boolean() })).returns<{ ok: true }>(),
-  'lists.members': command(
-    z.strictObject({
-      listId: id,
-      status: z.enum(SUBSCRIPTION_STATUSES).nullish(),
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(1000).default(200),
-    }),
-  ).returns<{ total: number; rows: ListMember[] }>(),
+  /** A list's members, searched, filtered by status and sorted on the server; counts per status ignore the status filter. */
+  'lists.members': command(memberFilter.extend({
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })).returns<{ total: number; counts: Record<SubscriptionStatus, number>; rows: ListMember[] }>(),
+  /** CSV (BOM, semicolons, formulas neutralised) of the members view as filtered and sorted on screen. */
+  'lists.exportMembers': command(memberFilter).returns<{ fileName: string; csv: string; count: number }>(),
 
   /** Adds one person to a list; consent lists need the consent record. Suppressed addresses need overrideSuppression and fresh consent. */
   'consent.subscribe': command(

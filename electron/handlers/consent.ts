@@ -1,6 +1,6 @@
 import { listRequests, createRequest, extendRequest, getRequest, updateRequest } from '../../db/consent/avg-requests';
 import {
-  archiveMailingList, checkConsent, confirm, getMailingList, listMailingLists, listMembers, lookupAddress, mayMail, personConsent,
+  archiveMailingList, checkConsent, confirm, getMailingList, listMailingLists, listMembers, exportMembersCsv, lookupAddress, mayMail, personConsent,
   saveMailingList, subscribe, subscribeMany, summariseVerdicts, suppress, unsubscribe,
 } from '../../db/consent/consent';
 import { consentProof, exportPersonData } from '../../db/consent/documents';
@@ -18,6 +18,10 @@ export const consentHandlers: Handlers<typeof consentContract> = {
     return { ok: true };
   },
   'lists.members': ({ db }, { listId, ...f }) => listMembers(db, listId, f),
+  'lists.exportMembers': async ({ db, now }, { listId, ...f }) => {
+    const { csv, count, slug } = await exportMembersCsv(db, listId, f);
+    return { csv, count, fileName: `schakel-${slug}-${now().toISOString().slice(0, 10)}.csv` };
+  },
 
   'consent.subscribe': ({ db, services }, input) => services.consent.journalled((env) => subscribe(db, env, input)),
   'consent.subscribeMany': async ({ db, services }, input) => subscribeMany(db, await services.consent.env(), input),

@@ -43,7 +43,7 @@ describe('backups in Instellingen', () => {
 
     await core.call('people.save', { firstName: 'Bram', lastName: 'Voor de Kopie', emails: [{ email: 'bram@example.org', primary: true }] });
 
-    await go(s, '#/settings');
+    await go(s, '#/settings/backups');
     const section = page.getByRole('region', { name: 'Reservekopieën' });
     await section.getByText('Nog geen reservekopie', { exact: true }).waitFor();
     await section.getByRole('button', { name: 'Nu een reservekopie maken' }).click();
@@ -94,7 +94,7 @@ describe('backups in Instellingen', () => {
     const elsewhere = path.join(tempDir('schakel-backups-'), 'Reservekopieën');
     try {
       await core.call('backup.now', {});
-      await go(s, '#/settings');
+      await go(s, '#/settings/backups');
       const section = page.getByRole('region', { name: 'Reservekopieën' });
       await section.getByLabel('Volledig pad van de map').fill(elsewhere);
       await section.getByRole('button', { name: 'Deze map gebruiken' }).click();

@@ -302,7 +302,7 @@ describe('lists', () => {
 
     await go(s, '#/lists');
     await page.getByRole('link', { name: 'Partneroverleg Twente' }).click();
-    await page.getByRole('list', { name: 'Op deze lijst' }).getByRole('link', { name: 'Ruud Partner' }).waitFor();
+    await page.getByRole('table', { name: 'Op deze lijst' }).getByRole('link', { name: 'Ruud Partner' }).waitFor();
     await screenshot(page, 'list');
 
     // The same screens in English.

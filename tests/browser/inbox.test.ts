@@ -273,7 +273,18 @@ describe('the mailbox screens against a real IMAP server (dovecot)', () => {
     // Nothing set up yet: the mailbox screen says so and leads to the settings.
     await page.evaluate(`window.location.hash = '#/mailbox'`);
     await page.getByText('Er is nog geen postvak ingesteld').waitFor();
-    await expect(page.getByRole('link', { name: 'Postvak instellen' }).getAttribute('href')).resolves.toBe('#/settings?section=inbox');
+    await expect(page.getByRole('link', { name: 'Postvak instellen' }).getAttribute('href')).resolves.toBe('#/settings/mailbox');
+    // The link opens the mailbox section of the settings, its heading focused, the section marked current.
+    await page.getByRole('link', { name: 'Postvak instellen' }).click();
+    const heading = page.getByRole('heading', { level: 2, name: 'Postvak', exact: true });
+    await heading.waitFor();
+    await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.evaluate('window.location.hash')).toBe('#/settings/mailbox');
+    const sections = page.getByRole('navigation', { name: 'Onderdelen van de instellingen' });
+    await expect(sections.getByRole('link', { name: 'Postvak' }).getAttribute('aria-current')).resolves.toBe('page');
+    expect(await page.getByTestId('smtp-form').count()).toBe(0);
+    await screenshot(page, 'settings-mailbox');
+    await page.evaluate(`window.location.hash = '#/mailbox'`);
     await expect(page.getByRole('button', { name: 'Nu controleren' }).count()).resolves.toBe(0);
 
     const form = await fillSettings(page, 'fout-wachtwoord');

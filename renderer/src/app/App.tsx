@@ -16,7 +16,7 @@ import { PersonEditScreen } from '../features/register/PersonEdit';
 import { PilotDetailScreen, PilotEditScreen, PilotsScreen } from '../features/register/Pilots';
 import { RetentionReviewScreen } from '../features/consent/Retention';
 import { SendingIcon, SendingRoutes } from '../features/sending/Sending';
-import { SettingsScreen } from '../features/settings/Settings';
+import { isSettingsSection, SettingsScreen } from '../features/settings/Settings';
 import { StakeholderMapScreen } from '../features/register/StakeholderMap';
 import { StartScreen } from '../features/start/Start';
 import { isTyping, requestSearchFocus } from './shortcuts';
@@ -198,7 +198,10 @@ function Screen({ route }: { route: Route }) {
   if (a === 'sending') return <SendingRoutes part={b} sub={c} />;
   if (a === 'mailbox' && !b) return <MailboxScreen />;
   if (a === 'import' && !b) return <ImportScreen />;
-  if (a === 'settings' && !b) return <SettingsScreen />;
+  if (a === 'settings' && !c) {
+    if (!b) return <SettingsScreen />;
+    if (isSettingsSection(b)) return <SettingsScreen key={b} part={b} />;
+  }
   return <NotFound />;
 }
 

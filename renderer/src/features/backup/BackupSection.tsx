@@ -25,7 +25,7 @@ export async function backupNotices(): Promise<Notice[]> {
         id: 'backup-failed',
         tone: 'warning',
         text: both((lang) => translate(lang, 'backup.noticeFailed', { message: failure.message[lang] })),
-        href: '/settings?section=backups',
+        href: '/settings/backups',
       },
     ];
   }
@@ -33,7 +33,7 @@ export async function backupNotices(): Promise<Notice[]> {
   if (!status.lastBackup) {
     const soon = status.nextAutoBackupAt && Date.parse(status.nextAutoBackupAt) - now < 60 * 60 * 1000;
     if (soon) return [];
-    return [{ id: 'backup-none', tone: 'warning', text: both((lang) => translate(lang, 'backup.noticeNone')), href: '/settings?section=backups' }];
+    return [{ id: 'backup-none', tone: 'warning', text: both((lang) => translate(lang, 'backup.noticeNone')), href: '/settings/backups' }];
   }
   const last = status.lastBackup;
   const age = now - Date.parse(last.createdAt);
@@ -48,7 +48,7 @@ export async function backupNotices(): Promise<Notice[]> {
           days: String(Math.floor(age / DAY_MS)),
         }),
       ),
-      href: '/settings?section=backups',
+      href: '/settings/backups',
     },
   ];
 }

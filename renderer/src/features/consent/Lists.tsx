@@ -201,6 +201,8 @@ export function ListDetailScreen({ id }: { id: number }) {
             />
             <p className="hint">{t(`basis.${l.lawfulBasis}.explain`)}</p>
           </Section>
+        </div>
+        <div className="detail-side">
           <Section title={t('list.purpose')}>
             {l.purpose ? (
               <>
@@ -231,10 +233,8 @@ export function ListDetailScreen({ id }: { id: number }) {
             ) : null}
           </Section>
         </div>
-        <div className="detail-side">
-          <Members listId={id} />
-        </div>
       </div>
+      <Members listId={id} />
       {archiving.open ? (
         <ConfirmDialog
           title={l.archived ? t('list.unarchiveTitle') : t('list.archiveTitle')}
@@ -251,61 +251,142 @@ export function ListDetailScreen({ id }: { id: number }) {
 }
 
 const MEMBER_PAGE = 200;
+type MemberSort = 'name' | 'email' | 'status' | 'since';
+const MEMBER_STATUSES: SubscriptionStatus[] = ['subscribed', 'pending', 'unsubscribed'];
 
 function Members({ listId }: { listId: number }) {
   const { t, formatDateTime, formatNumber } = useI18n();
+  const [query, setQuery] = useState('');
+  const [debounced, setDebounced] = useState('');
   const [status, setStatus] = useState<SubscriptionStatus | ''>('');
+  const [sort, setSort] = useState<{ by: MemberSort; desc: boolean }>({ by: 'name', desc: false });
   const [offset, setOffset] = useState(0);
-  const members = useLoad<{ total: number; rows: ListMember[] }>(
-    () => invoke('lists.members', { listId, status: status || null, offset, limit: MEMBER_PAGE }),
-    [listId, status, offset],
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = window.setTimeout(() => { setDebounced(query.trim()); setOffset(0); }, 200);
+    return () => window.clearTimeout(timer);
+  }, [query]);
+  const filter = { listId, query: debounced || null, status: status || null, sort: sort.by, desc: sort.desc };
+  const members = useLoad<{ total: number; counts: Record<SubscriptionStatus, number>; rows: ListMember[] }>(
+    () => invoke('lists.members', { ...filter, offset, limit: MEMBER_PAGE }),
+    [listId, debounced, status, sort.by, sort.desc, offset],
   );
   const total = members.data?.total ?? 0;
+  const counts = members.data?.counts;
+  const everyone = counts ? counts.pending + counts.subscribed + counts.unsubscribed : 0;
+  const pick = (s: SubscriptionStatus | '') => { setOffset(0); setStatus(s); };
+  const sortBy = (by: MemberSort) => { setOffset(0); setSort((cur) => ({ by, desc: cur.by === by ? !cur.desc : false })); };
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const result = await invoke('lists.exportMembers', filter);
+      const url = URL.createObjectURL(new Blob([result.csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = result.fileName;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setExportError(errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  };
+  const header = (by: MemberSort, label: string) => (
+    <th scope="col" aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="sort-button" onClick={() => sortBy(by)}>
+        {label}
+        {sort.by === by ? <span aria-hidden="true">{sort.desc ? ' ▼' : ' ▲'}</span> : null}
+      </button>
+    </th>
+  );
+  const listEmpty = counts !== undefined && everyone === 0 && !debounced;
   return (
     <Section
       title={t('list.members')}
       actions={
-        <select aria-label={t('list.filterStatus')} value={status} onChange={(e) => { setOffset(0); setStatus(e.target.value as SubscriptionStatus | ''); }}>
-          <option value="">{t('list.allStatuses')}</option>
-          <option value="subscribed">{t('subscription.subscribed')}</option>
-          <option value="pending">{t('subscription.pending')}</option>
-          <option value="unsubscribed">{t('subscription.unsubscribed')}</option>
-        </select>
+        <button type="button" className="button button-small" onClick={() => void exportCsv()} disabled={exporting || total === 0}>
+          {exporting ? t('list.exporting') : t('list.export')}
+        </button>
       }
     >
-      <ErrorBox message={members.error} onRetry={members.reload} />
-      {members.data && members.data.rows.length === 0 ? <p className="muted">{t('list.noMembers')}</p> : null}
-      {members.data && members.data.rows.length > 0 ? (
+      <ErrorBox message={members.error ?? exportError} onRetry={members.error ? members.reload : undefined} />
+      {listEmpty ? (
+        <EmptyState title={t('list.emptyTitle')} text={t('list.emptyText')}>
+          <a className="button" href={href('/people')}>{t('list.toRegister')}</a>
+          <a className="button" href={href('/import')}>{t('list.toImport')}</a>
+        </EmptyState>
+      ) : (
         <>
-          <ul className="member-list" aria-label={t('list.members')}>
-            {members.data.rows.map((m) => (
-              <li key={m.personId}>
-                <span className="member-main">
-                  <a href={href(`/people/${m.personId}`)}>{m.name}</a>
-                  <span className="cell-sub">{[m.email, m.organisationName].filter(Boolean).join(' · ')}</span>
-                </span>
-                <span className="member-status">
-                  <StatusBadge status={m.status} />
-                  <span className="cell-sub">{formatDateTime(m.since)}</span>
-                </span>
-              </li>
-            ))}
-          </ul>
-          {total > MEMBER_PAGE ? (
-            <div className="pager">
-              <button type="button" className="button button-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - MEMBER_PAGE))}>
-                {t('list.previous')}
+          <div className="member-toolbar" role="search">
+            <input
+              type="search"
+              className="member-search"
+              aria-label={t('list.search')}
+              placeholder={t('list.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+            <div className="member-counts" role="group" aria-label={t('list.filterStatus')}>
+              <button type="button" className="status-count" aria-pressed={status === ''} onClick={() => pick('')}>
+                {t('list.allStatuses')} <span className="status-count-n">{formatNumber(everyone)}</span>
               </button>
-              <span className="muted">
-                {t('list.range', { from: formatNumber(offset + 1), to: formatNumber(Math.min(total, offset + MEMBER_PAGE)), total: formatNumber(total) })}
-              </span>
-              <button type="button" className="button button-small" disabled={offset + MEMBER_PAGE >= total} onClick={() => setOffset(offset + MEMBER_PAGE)}>
-                {t('list.next')}
-              </button>
+              {MEMBER_STATUSES.map((s) => (
+                <button key={s} type="button" className="status-count" aria-pressed={status === s} onClick={() => pick(s)}>
+                  {t(`subscription.${s}`)} <span className="status-count-n">{formatNumber(counts?.[s] ?? 0)}</span>
+                </button>
+              ))}
             </div>
+          </div>
+          {members.data && members.data.rows.length === 0 ? <p className="muted">{t('list.noMembers')}</p> : null}
+          {members.data && members.data.rows.length > 0 ? (
+            <>
+              <div className="table-scroll">
+                <table className="table member-table" aria-label={t('list.members')}>
+                  <thead>
+                    <tr>
+                      {header('name', t('list.colName'))}
+                      {header('email', t('list.colEmail'))}
+                      {header('status', t('list.colStatus'))}
+                      {header('since', t('list.colSince'))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {members.data.rows.map((m) => (
+                      <tr key={m.personId}>
+                        <td>
+                          <a href={href(`/people/${m.personId}`)}>{m.name}</a>
+                          {m.organisationName ? <span className="cell-sub">{m.organisationName}</span> : null}
+                        </td>
+                        <td>{m.email ?? '—'}</td>
+                        <td><StatusBadge status={m.status} /></td>
+                        <td>{formatDateTime(m.since)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {total > MEMBER_PAGE ? (
+                <div className="pager">
+                  <button type="button" className="button button-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - MEMBER_PAGE))}>
+                    {t('list.previous')}
+                  </button>
+                  <span className="muted">
+                    {t('list.range', { from: formatNumber(offset + 1), to: formatNumber(Math.min(total, offset + MEMBER_PAGE)), total: formatNumber(total) })}
+                  </span>
+                  <button type="button" className="button button-small" disabled={offset + MEMBER_PAGE >= total} onClick={() => setOffset(offset + MEMBER_PAGE)}>
+                    {t('list.next')}
+                  </button>
+                </div>
+              ) : null}
+            </>
           ) : null}
         </>
-      ) : null}
+      )}
       {members.loading && !members.data ? <Loading /> : null}
     </Section>
   );

@@ -107,7 +107,7 @@ export function RetentionReviewScreen() {
       ) : null}
       {r ? (
         <>
-          <Section title={t('retention.rules')} actions={<a href={href('/settings?section=retention')}>{t('retention.change')}</a>}>
+          <Section title={t('retention.rules')} actions={<a href={href('/settings/retention')}>{t('retention.change')}</a>}>
             <ul className="plain-list rule-list">
               <li>{t(r.programmeEnded ? 'retention.programmeEnded' : 'retention.programmeRuns', { date: formatDate(r.settings.programmeEndDate) })}</li>
               <li>{t('retention.peopleRule', { months: String(r.settings.peopleMonths), date: formatDate(r.peopleCutoff) })}</li>

@@ -201,7 +201,7 @@ export function MailboxScreen() {
         subtitle={t('inbox.subtitle')}
         actions={
           <>
-            <a className="button" href={href('/settings?section=inbox')}>
+            <a className="button" href={href('/settings/mailbox')}>
               {t('inbox.settingsLink')}
             </a>
             {configured ? (
@@ -218,7 +218,7 @@ export function MailboxScreen() {
       {view && !configured ? (
         <div className="card">
           <EmptyState title={t('inbox.notConfigured')} text={t('inbox.notConfiguredText')}>
-            <a className="button button-primary" href={href('/settings?section=inbox')}>
+            <a className="button button-primary" href={href('/settings/mailbox')}>
               {t('inbox.toSettings')}
             </a>
           </EmptyState>

@@ -35,7 +35,7 @@ function SendingTabs({ current }: { current: 'jobs' | 'mailbox' }) {
   const tabs: { key: 'jobs' | 'mailbox' | 'settings'; to: string; label: MessageKey }[] = [
     { key: 'jobs', to: '/sending', label: 'sending.tab.jobs' },
     { key: 'mailbox', to: `/sending/${MAILBOX_PART}`, label: 'sending.tab.mailbox' },
-    { key: 'settings', to: '/settings?section=smtp', label: 'sending.tab.settings' },
+    { key: 'settings', to: '/settings/sending', label: 'sending.tab.settings' },
   ];
   return (
     <nav className="send-tabs" aria-label={t('sending.tabs')}>
