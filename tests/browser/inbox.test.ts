@@ -278,7 +278,7 @@ describe('the mailbox screens against a real IMAP server (dovecot)', () => {
     await page.getByRole('link', { name: 'Postvak instellen' }).click();
     const heading = page.getByRole('heading', { level: 2, name: 'Postvak', exact: true });
     await heading.waitFor();
-    await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => heading.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await page.evaluate('window.location.hash')).toBe('#/settings/mailbox');
     const sections = page.getByRole('navigation', { name: 'Onderdelen van de instellingen' });
     await expect(sections.getByRole('link', { name: 'Postvak' }).getAttribute('aria-current')).resolves.toBe('page');
