@@ -26,7 +26,13 @@ export default tseslint.config(
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // Warnings until the last screens that set state in effects (editor, preview, consent dialogs, people list,
+      // import, sending) are restructured; every other rule fails the run.
+      'react-hooks/set-state-in-effect': 'warn',
+      'react-hooks/refs': 'warn',
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

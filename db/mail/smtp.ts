@@ -9,7 +9,7 @@ import { CLEARTEXT_REFUSED, isLoopbackHost, isValidEmail } from '../shared/text'
 import { CommandError } from '../shared/errors';
 import type { Messages } from '../shared/messages';
 import type { SmtpSecurity } from '../shared/status';
-import type { ConnectionProblem, ConnectionTestResult, PacingLimits, ProviderProfile, SendingSettingsInput, SendingSettingsView, SmtpSettings } from '../sending/types';
+import type { ConnectionProblem, ConnectionTestResult, PacingLimits, SendingSettingsInput, SendingSettingsView, SmtpSettings } from '../sending/types';
 
 // ---------- settings ----------
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/clock';
-import { processMessage, pruneHistory, type InboxEnv, type ProcessResult } from '../../db/inbox/inbox';
+import { processMessage, pruneHistory, type InboxEnv } from '../../db/inbox/inbox';
 import { createTestCore, type TestCore } from '../helpers/core';
 import { PROCESSED, useTestMailbox } from '../helpers/inbox';
 import { DOVECOT, requireSystem } from '../helpers/system';

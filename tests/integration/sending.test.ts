@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore } from '../../electron/core';
-import { Pacer, windowsFor, type SendingOptions } from '../../db/sending/sending';
+import { Pacer, windowsFor } from '../../db/sending/sending';
 import { FakeClock } from '../helpers/clock';
 import { classifySmtpError } from '../../db/mail/smtp';
 import { SendingBench, smtpAccount } from '../helpers/sending';

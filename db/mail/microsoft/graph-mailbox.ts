@@ -89,7 +89,7 @@ export class GraphMailbox implements MailboxReader {
         parentId = cached;
         continue;
       }
-      let id: string | null = null;
+      let id: string | null;
       if (i === 0 && WELL_KNOWN.has(part.toLowerCase())) {
         id = (await this.client.json<FolderJson>('GET', `/me/mailFolders/${part.toLowerCase()}`)).id;
       } else {
